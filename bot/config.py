@@ -1,0 +1,144 @@
+"""Settings from the environment, validated once at start.
+
+The variable names are a contract (see DESIGN.md). `Settings.from_env()` raises
+`ConfigError` naming the variable that is missing or malformed; secrets never appear
+in `repr()` or in error messages.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_PORT = 3000
+DEFAULT_DATABASE_URL = "sqlite:///var/bot.sqlite3"
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed. The message names the variable."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable}: {problem}")
+        self.variable = variable
+        self.problem = problem
+
+
+class Secret(str):
+    """A string that does not show itself in repr() or str() of its container."""
+
+    def __repr__(self) -> str:
+        return "Secret('********')" if self else "Secret('')"
+
+    @property
+    def value(self) -> str:
+        return str.__str__(self)
+
+
+def mask(value: str | None, keep: int = 4) -> str:
+    """'abcdef123456' -> '********3456'; short or empty values are fully masked."""
+    if not value:
+        return ""
+    if len(value) <= keep * 2:
+        return "*" * 8
+    return "*" * 8 + value[-keep:]
+
+
+@dataclass(frozen=True)
+class Settings:
+    slack_bot_token: Secret = field(default=Secret(""), repr=False)
+    slack_signing_secret: Secret = field(default=Secret(""), repr=False)
+    slack_app_token: Secret = field(default=Secret(""), repr=False)
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    fluentbooking_url: str = ""
+    fluentbooking_username: str = ""
+    fluentbooking_app_password: Secret = field(default=Secret(""), repr=False)
+    port: int = DEFAULT_PORT
+    database_url: str = DEFAULT_DATABASE_URL
+    booking_notify_channel: str | None = None
+    booking_admins: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+
+        def get(name: str, default: str = "") -> str:
+            return env.get(name, default).strip()
+
+        slack_api_url = get("SLACK_API_URL") or DEFAULT_SLACK_API_URL
+        _check_url("SLACK_API_URL", slack_api_url)
+        if not slack_api_url.endswith("/"):
+            slack_api_url += "/"
+
+        site = get("FLUENTBOOKING_URL")
+        if site:
+            _check_url("FLUENTBOOKING_URL", site)
+
+        port_text = get("PORT") or str(DEFAULT_PORT)
+        try:
+            port = int(port_text)
+        except ValueError:
+            raise ConfigError("PORT", f"must be a whole number, got {port_text!r}") from None
+        if not 0 < port < 65536:
+            raise ConfigError("PORT", f"must be between 1 and 65535, got {port}")
+
+        database_url = get("DATABASE_URL") or DEFAULT_DATABASE_URL
+        scheme = database_url.split(":", 1)[0].lower()
+        if scheme not in {"sqlite", "postgres", "postgresql"}:
+            raise ConfigError(
+                "DATABASE_URL",
+                "must start with sqlite:///, postgresql:// or postgres://",
+            )
+
+        bot_token = get("SLACK_BOT_TOKEN")
+        if bot_token and not bot_token.startswith("xoxb-"):
+            raise ConfigError("SLACK_BOT_TOKEN", "must be a bot token starting with xoxb-")
+        app_token = get("SLACK_APP_TOKEN")
+        if app_token and not app_token.startswith("xapp-"):
+            raise ConfigError("SLACK_APP_TOKEN", "must be an app-level token starting with xapp-")
+
+        channel = get("BOOKING_NOTIFY_CHANNEL") or None
+        if channel and channel[:1] not in {"C", "G", "D"}:
+            raise ConfigError(
+                "BOOKING_NOTIFY_CHANNEL", "must be a channel id such as C0123456789, not a name"
+            )
+        admins = frozenset(a.strip() for a in get("BOOKING_ADMINS").split(",") if a.strip())
+        for admin in admins:
+            if admin[:1] not in {"U", "W"}:
+                raise ConfigError("BOOKING_ADMINS", f"{admin!r} is not a Slack user id (U…)")
+
+        return cls(
+            slack_bot_token=Secret(bot_token),
+            slack_signing_secret=Secret(get("SLACK_SIGNING_SECRET")),
+            slack_app_token=Secret(app_token),
+            slack_api_url=slack_api_url,
+            fluentbooking_url=site,
+            fluentbooking_username=get("FLUENTBOOKING_USERNAME"),
+            fluentbooking_app_password=Secret(get("FLUENTBOOKING_APP_PASSWORD")),
+            port=port,
+            database_url=database_url,
+            booking_notify_channel=channel,
+            booking_admins=admins,
+        )
+
+    def require(self, *names: str) -> None:
+        """Raise ConfigError for the first of these environment variables that is unset."""
+        for name in names:
+            if not getattr(self, name.lower()):
+                raise ConfigError(name, "is not set (see .env.example)")
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file for a sqlite:/// DATABASE_URL, else None."""
+        if not self.database_url.startswith("sqlite:"):
+            return None
+        return Path(urlparse(self.database_url).path.lstrip("/") or "var/bot.sqlite3")
+
+
+def _check_url(variable: str, url: str) -> None:
+    parsed = urlparse(url)
+    if parsed.scheme not in {"http", "https"} or not parsed.netloc:
+        raise ConfigError(variable, f"must be an http(s) URL, got {url!r}")

@@ -1,0 +1,65 @@
+import pytest
+
+from bot.config import ConfigError, Settings, mask
+
+PASSWORD = "abcd efgh ijkl mnop qrst uvwx"
+
+
+def test_defaults_need_nothing() -> None:
+    settings = Settings.from_env({})
+    assert settings.port == 3000
+    assert settings.slack_api_url == "https://slack.com/api/"
+    assert settings.database_url.startswith("sqlite:///")
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"PORT": "web"}, "PORT"),
+        ({"PORT": "70000"}, "PORT"),
+        ({"FLUENTBOOKING_URL": "example.com"}, "FLUENTBOOKING_URL"),
+        ({"SLACK_API_URL": "ftp://x"}, "SLACK_API_URL"),
+        ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
+        ({"SLACK_BOT_TOKEN": "xoxp-user-token"}, "SLACK_BOT_TOKEN"),
+        ({"BOOKING_NOTIFY_CHANNEL": "#general"}, "BOOKING_NOTIFY_CHANNEL"),
+        ({"BOOKING_ADMINS": "U1,alice"}, "BOOKING_ADMINS"),
+    ],
+)
+def test_malformed_variable_is_named(env: dict[str, str], variable: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env(env)
+    assert caught.value.variable == variable
+    assert variable in str(caught.value)
+
+
+def test_secrets_stay_out_of_repr() -> None:
+    settings = Settings.from_env(
+        {
+            "FLUENTBOOKING_APP_PASSWORD": PASSWORD,
+            "SLACK_BOT_TOKEN": "xoxb-1-secretvalue",
+            "SLACK_SIGNING_SECRET": "signing-secret-value",
+        }
+    )
+    text = repr(settings)
+    for secret in (PASSWORD, "xoxb-1-secretvalue", "signing-secret-value"):
+        assert secret not in text
+    assert settings.fluentbooking_app_password == PASSWORD
+
+
+def test_admins_and_api_url_are_normalised() -> None:
+    settings = Settings.from_env(
+        {"BOOKING_ADMINS": " U1 , W2,", "SLACK_API_URL": "http://127.0.0.1:9/api"}
+    )
+    assert settings.booking_admins == {"U1", "W2"}
+    assert settings.slack_api_url == "http://127.0.0.1:9/api/"
+
+
+def test_require_names_missing_variable() -> None:
+    with pytest.raises(ConfigError, match="FLUENTBOOKING_URL"):
+        Settings.from_env({}).require("FLUENTBOOKING_URL")
+
+
+def test_mask_keeps_at_most_four() -> None:
+    assert mask("sk_live_1234567890abcd") == "********abcd"
+    assert mask("short") == "********"
+    assert mask("") == ""
