@@ -1,0 +1,254 @@
+"""The store's contract, shared by both backends: errors, Claim, and the claim/wait loop."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+log = logging.getLogger("bot.store")
+
+MAX_KEY_LENGTH = 400
+SCHEMA_VERSION = 1
+
+Clock = Callable[[], float]
+
+
+class StoreError(Exception):
+    """The state store is unreachable, closed or failing. The message never holds a password."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The answer to `Store.claim()`.
+
+    owner True: this caller must do the work, then `complete()` or `release()`.
+    owner False: `result` is the first caller's result, or None when the first caller was
+    still working after `wait_seconds` (then `timed_out` is True).
+    """
+
+    key: str
+    owner: bool
+    result: dict[str, Any] | None = None
+    timed_out: bool = False
+
+
+@dataclass(frozen=True)
+class ClaimAttempt:
+    """One atomic try at a key, as a backend reports it."""
+
+    owned: bool
+    state: Literal["pending", "done", "absent"]
+    result: dict[str, Any] | None = None
+
+
+@dataclass
+class StoreOptions:
+    lease_seconds: float = 60.0  # how long a "pending" claim survives a dead owner
+    poll_interval: float = 0.05  # first wait between polls; doubles up to poll_max
+    poll_max: float = 0.25
+    clock: Clock = field(default=time.time)  # wall clock in seconds; injectable for tests
+
+
+def check_key(name: str, value: object) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{name} must be a non-empty string, got {value!r}")
+    if len(value) > MAX_KEY_LENGTH:
+        raise ValueError(f"{name} is longer than {MAX_KEY_LENGTH} characters")
+    return value
+
+
+def dump_json(name: str, value: object) -> str:
+    if not isinstance(value, dict):
+        raise TypeError(f"{name} must be a dict (a JSON object), got {type(value).__name__}")
+    try:
+        return json.dumps(value, separators=(",", ":"), sort_keys=True, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} is not JSON-serialisable: {exc}") from None
+
+
+def load_json(text: str | None) -> dict[str, Any] | None:
+    if text is None:
+        return None
+    value = json.loads(text)
+    return value if isinstance(value, dict) else None
+
+
+class Store(ABC):
+    """Small persistent state shared by every process of the bot.
+
+    Idempotency keys (`claim`/`complete`/`release`) and namespaced JSON settings
+    (`get_value`/`set_value`). Every failure of the database surfaces as StoreError.
+    """
+
+    kind: str = ""
+
+    def __init__(self, options: StoreOptions) -> None:
+        self.options = options
+        self._tokens: dict[str, str] = {}  # key -> token of the claims this process owns
+        self._closed = False
+
+    # -- idempotency keys ------------------------------------------------------------
+
+    async def claim(
+        self, key: str, ttl_seconds: float = 86400, wait_seconds: float = 10.0
+    ) -> Claim:
+        """Atomically become the one owner of `key`, or get the owner's result.
+
+        A non-owner polls while the owner is still working, up to `wait_seconds`. If the
+        owner releases the key or its pending lease runs out meanwhile, this caller takes
+        the key over and becomes the owner.
+        """
+        check_key("key", key)
+        if ttl_seconds <= 0:
+            raise ValueError("ttl_seconds must be positive")
+        if wait_seconds < 0:
+            raise ValueError("wait_seconds must not be negative")
+        self._check_open()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait_seconds
+        delay = self.options.poll_interval
+        while True:
+            token = uuid.uuid4().hex
+            now = self.options.clock()
+            attempt = await self._try_claim(
+                key, token, now, now + self.options.lease_seconds, float(ttl_seconds)
+            )
+            if attempt.owned:
+                self._tokens[key] = token
+                return Claim(key=key, owner=True)
+            if attempt.state == "done":
+                return Claim(key=key, owner=False, result=attempt.result)
+            if attempt.state == "absent":
+                continue  # released between our insert and our read: try again at once
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                log.info("claim %r still pending after %.1fs; giving up waiting", key, wait_seconds)
+                return Claim(key=key, owner=False, timed_out=True)
+            await asyncio.sleep(min(delay, remaining))
+            delay = min(delay * 2, self.options.poll_max)
+
+    async def complete(self, key: str, result: dict[str, Any]) -> None:
+        """Record the owner's result; later claims of `key` get it until the key's TTL ends."""
+        check_key("key", key)
+        text = dump_json("result", result)
+        self._check_open()
+        token = self._tokens.pop(key, None)
+        if not await self._complete(key, token, text, self.options.clock()):
+            log.warning(
+                "claim %r was taken over by another caller before it completed; "
+                "the other caller's outcome stands",
+                key,
+            )
+
+    async def release(self, key: str) -> None:
+        """Give up an owned claim after a failed attempt, so the next claim may own it."""
+        check_key("key", key)
+        self._check_open()
+        token = self._tokens.pop(key, None)
+        await self._release(key, token)
+
+    # -- settings --------------------------------------------------------------------
+
+    async def get_value(self, namespace: str, key: str) -> dict[str, Any] | None:
+        check_key("namespace", namespace)
+        check_key("key", key)
+        self._check_open()
+        return load_json(await self._get_value(namespace, key))
+
+    async def set_value(self, namespace: str, key: str, value: dict[str, Any]) -> None:
+        check_key("namespace", namespace)
+        check_key("key", key)
+        text = dump_json("value", value)
+        self._check_open()
+        await self._set_value(namespace, key, text, self.options.clock())
+
+    async def delete_value(self, namespace: str, key: str) -> bool:
+        """Remove a setting; True when there was one."""
+        check_key("namespace", namespace)
+        check_key("key", key)
+        self._check_open()
+        return await self._delete_value(namespace, key)
+
+    # -- housekeeping ----------------------------------------------------------------
+
+    async def purge_expired(self) -> int:
+        """Delete idempotency keys whose time is up; returns how many went."""
+        self._check_open()
+        return await self._purge(self.options.clock())
+
+    async def ping(self) -> None:
+        """Raise StoreError unless the database answers."""
+        self._check_open()
+        await self._ping()
+
+    @property
+    @abstractmethod
+    def location(self) -> str:
+        """Where the data lives, e.g. 'PostgreSQL at db:5432/app' (never a password)."""
+
+    async def describe(self) -> str:
+        """The location and whether it answers, e.g. 'PostgreSQL at h:5432/db (reachable)'."""
+        try:
+            await self.ping()
+        except StoreError as exc:
+            return f"{self.location} (unreachable: {exc})"
+        return f"{self.location} (reachable)"
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        await self._close()
+
+    async def __aenter__(self) -> Store:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.location}{' closed' if self._closed else ''}>"
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreError(f"the state store ({self.location}) is closed")
+
+    # -- backend primitives ----------------------------------------------------------
+
+    @abstractmethod
+    async def _try_claim(
+        self, key: str, token: str, now: float, lease_until: float, ttl: float
+    ) -> ClaimAttempt:
+        """Insert a pending row, or take over an expired one, in one atomic step."""
+
+    @abstractmethod
+    async def _complete(self, key: str, token: str | None, result: str, now: float) -> bool:
+        """Mark done with `result`; False when someone else holds the key now."""
+
+    @abstractmethod
+    async def _release(self, key: str, token: str | None) -> None: ...
+
+    @abstractmethod
+    async def _get_value(self, namespace: str, key: str) -> str | None: ...
+
+    @abstractmethod
+    async def _set_value(self, namespace: str, key: str, value: str, now: float) -> None: ...
+
+    @abstractmethod
+    async def _delete_value(self, namespace: str, key: str) -> bool: ...
+
+    @abstractmethod
+    async def _purge(self, now: float) -> int: ...
+
+    @abstractmethod
+    async def _ping(self) -> None: ...
+
+    @abstractmethod
+    async def _close(self) -> None: ...

@@ -1,0 +1,277 @@
+"""The SQLite backend: a file on this machine, shared safely by several processes.
+
+Why the standard `sqlite3` module behind `asyncio.to_thread` rather than an async driver:
+every statement here is a sub-millisecond, single-row operation, SQLite serialises writers
+anyway, and the standard module adds no dependency. One connection per store, guarded by
+a lock, is used from worker threads so the event loop never blocks on disk or on another
+process's write lock. WAL mode lets readers run alongside a writer; the busy timeout
+makes a process wait for another's write instead of failing; `BEGIN IMMEDIATE` takes the
+write lock up front so insert-or-take-over is one atomic step across processes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from bot.store.base import (
+    SCHEMA_VERSION,
+    ClaimAttempt,
+    Store,
+    StoreError,
+    StoreOptions,
+    load_json,
+    log,
+)
+from bot.store.urls import SQLiteTarget
+
+T = TypeVar("T")
+
+BUSY_TIMEOUT_SECONDS = 10.0
+
+_SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS schema_version (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        version INTEGER NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS idempotency_keys (
+        key TEXT PRIMARY KEY,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'done')),
+        owner TEXT,
+        result TEXT,
+        ttl_seconds REAL NOT NULL,
+        expires_at REAL NOT NULL,
+        created_at REAL NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS idempotency_keys_expires ON idempotency_keys (expires_at)",
+    """CREATE TABLE IF NOT EXISTS kv_settings (
+        namespace TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        updated_at REAL NOT NULL,
+        PRIMARY KEY (namespace, key)
+    )""",
+]
+
+_CLAIM = """
+INSERT INTO idempotency_keys (key, state, owner, result, ttl_seconds, expires_at, created_at)
+VALUES (?, 'pending', ?, NULL, ?, ?, ?)
+ON CONFLICT (key) DO UPDATE SET
+    state = 'pending', owner = excluded.owner, result = NULL,
+    ttl_seconds = excluded.ttl_seconds, expires_at = excluded.expires_at,
+    created_at = excluded.created_at
+WHERE idempotency_keys.expires_at <= ?
+"""
+
+
+class SQLiteStore(Store):
+    kind = "sqlite"
+
+    def __init__(self, target: SQLiteTarget, options: StoreOptions) -> None:
+        super().__init__(options)
+        self.target = target
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+
+    @property
+    def location(self) -> str:
+        return self.target.location()
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    async def _open(self) -> None:
+        try:
+            await asyncio.to_thread(self._open_sync)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(
+                f"cannot open the state store named by DATABASE_URL ({self.location}): {exc}"
+            ) from None
+
+    def _open_sync(self) -> None:
+        path = self.target.path
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(
+            ":memory:" if path is None else str(path),
+            timeout=BUSY_TIMEOUT_SECONDS,
+            isolation_level=None,  # autocommit; transactions are explicit
+            check_same_thread=False,  # used from worker threads, one at a time (the lock)
+        )
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+            if path is not None:
+                self._enable_wal(conn)
+            conn.execute("PRAGMA synchronous = NORMAL")
+            self._migrate(conn)
+        except BaseException:
+            conn.close()
+            raise
+        self._conn = conn
+
+    @staticmethod
+    def _enable_wal(conn: sqlite3.Connection) -> None:
+        # Switching to WAL needs a moment of exclusive access; a process starting at the
+        # same instant may hold the file, so retry briefly.
+        deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+        while True:
+            try:
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    log.warning("SQLite refused WAL mode (journal_mode=%s)", mode)
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+
+    @staticmethod
+    def _migrate(conn: sqlite3.Connection) -> None:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _SCHEMA:
+                conn.execute(statement)
+            row = conn.execute("SELECT version FROM schema_version WHERE id = 1").fetchone()
+            if row is None:
+                conn.execute("INSERT INTO schema_version (id, version) VALUES (1, ?)", (1,))
+            elif row[0] > SCHEMA_VERSION:
+                raise StoreError(
+                    f"the database has schema version {row[0]}, newer than this bot's "
+                    f"{SCHEMA_VERSION}; upgrade the bot"
+                )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    async def _close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            await asyncio.to_thread(self._close_sync, conn)
+
+    def _close_sync(self, conn: sqlite3.Connection) -> None:
+        with self._lock:
+            conn.close()
+
+    # -- plumbing --------------------------------------------------------------------
+
+    async def _run(self, what: str, fn: Callable[[sqlite3.Connection], T]) -> T:
+        conn = self._conn
+        if conn is None:
+            raise StoreError(f"the state store ({self.location}) is closed")
+
+        def call() -> T:
+            with self._lock:
+                return fn(conn)
+
+        try:
+            return await asyncio.to_thread(call)
+        except sqlite3.Error as exc:
+            raise StoreError(f"the state store ({self.location}) failed to {what}: {exc}") from exc
+
+    @staticmethod
+    def _in_write_tx(conn: sqlite3.Connection, fn: Callable[[], T]) -> T:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            value = fn()
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        return value
+
+    # -- primitives ------------------------------------------------------------------
+
+    async def _try_claim(
+        self, key: str, token: str, now: float, lease_until: float, ttl: float
+    ) -> ClaimAttempt:
+        def work(conn: sqlite3.Connection) -> ClaimAttempt:
+            def tx() -> ClaimAttempt:
+                cur = conn.execute(_CLAIM, (key, token, ttl, lease_until, now, now))
+                if cur.rowcount == 1:
+                    return ClaimAttempt(owned=True, state="pending")
+                row = conn.execute(
+                    "SELECT state, result FROM idempotency_keys WHERE key = ?", (key,)
+                ).fetchone()
+                if row is None:
+                    return ClaimAttempt(owned=False, state="absent")
+                return ClaimAttempt(owned=False, state=row[0], result=load_json(row[1]))
+
+            return self._in_write_tx(conn, tx)
+
+        return await self._run("claim a key", work)
+
+    async def _complete(self, key: str, token: str | None, result: str, now: float) -> bool:
+        def work(conn: sqlite3.Connection) -> bool:
+            def tx() -> bool:
+                cur = conn.execute(
+                    "UPDATE idempotency_keys SET state = 'done', result = ?,"
+                    " expires_at = ? + ttl_seconds"
+                    " WHERE key = ? AND state = 'pending' AND (? IS NULL OR owner = ?)",
+                    (result, now, key, token, token),
+                )
+                if cur.rowcount == 1:
+                    return True
+                cur = conn.execute(
+                    "INSERT INTO idempotency_keys"
+                    " (key, state, owner, result, ttl_seconds, expires_at, created_at)"
+                    " VALUES (?, 'done', ?, ?, 86400, ? + 86400, ?) ON CONFLICT (key) DO NOTHING",
+                    (key, token, result, now, now),
+                )
+                return cur.rowcount == 1
+
+            return self._in_write_tx(conn, tx)
+
+        return await self._run("record a result", work)
+
+    async def _release(self, key: str, token: str | None) -> None:
+        await self._run(
+            "release a key",
+            lambda conn: conn.execute(
+                "DELETE FROM idempotency_keys"
+                " WHERE key = ? AND state = 'pending' AND (? IS NULL OR owner = ?)",
+                (key, token, token),
+            ),
+        )
+
+    async def _get_value(self, namespace: str, key: str) -> str | None:
+        def work(conn: sqlite3.Connection) -> str | None:
+            row = conn.execute(
+                "SELECT value FROM kv_settings WHERE namespace = ? AND key = ?", (namespace, key)
+            ).fetchone()
+            return None if row is None else str(row[0])
+
+        return await self._run("read a setting", work)
+
+    async def _set_value(self, namespace: str, key: str, value: str, now: float) -> None:
+        await self._run(
+            "save a setting",
+            lambda conn: conn.execute(
+                "INSERT INTO kv_settings (namespace, key, value, updated_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (namespace, key) DO UPDATE SET"
+                " value = excluded.value, updated_at = excluded.updated_at",
+                (namespace, key, value, now),
+            ),
+        )
+
+    async def _delete_value(self, namespace: str, key: str) -> bool:
+        def work(conn: sqlite3.Connection) -> bool:
+            cur = conn.execute(
+                "DELETE FROM kv_settings WHERE namespace = ? AND key = ?", (namespace, key)
+            )
+            return cur.rowcount > 0
+
+        return await self._run("delete a setting", work)
+
+    async def _purge(self, now: float) -> int:
+        def work(conn: sqlite3.Connection) -> int:
+            cur = conn.execute("DELETE FROM idempotency_keys WHERE expires_at <= ?", (now,))
+            return cur.rowcount
+
+        return await self._run("purge expired keys", work)
+
+    async def _ping(self) -> None:
+        await self._run("answer a ping", lambda conn: conn.execute("SELECT 1").fetchone())
