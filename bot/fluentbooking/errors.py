@@ -1,0 +1,121 @@
+"""One exception hierarchy for everything the site can do wrong.
+
+Every error has a ``kind`` (a stable word the CLI and the Slack layer switch on), a
+``user_message`` fit to show a person (what happened, what to do), a ``detail`` for the
+log and ``status`` (the HTTP status, when there was one). None of them ever contains the
+application password: they are built from the site's ``message`` and our own words only,
+and they are raised ``from None`` so httpx objects (which hold the request) are not chained.
+"""
+
+from __future__ import annotations
+
+KINDS = (
+    "auth",
+    "not_found",
+    "validation",
+    "slot_unavailable",
+    "event_closed",
+    "server",
+    "timeout",
+    "bad_response",
+)
+
+
+class FluentBookingError(Exception):
+    kind = "server"
+    default_message = "The booking site answered with an error."
+
+    def __init__(
+        self,
+        user_message: str | None = None,
+        *,
+        detail: str = "",
+        status: int | None = None,
+    ) -> None:
+        self.user_message = user_message or self.default_message
+        self.detail = detail
+        self.status = status
+        super().__init__(self.user_message)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.user_message!r}, status={self.status!r})"
+
+    def to_dict(self) -> dict[str, object]:
+        return {"kind": self.kind, "message": self.user_message}
+
+
+class AuthError(FluentBookingError):
+    kind = "auth"
+    default_message = (
+        "The booking site refused the credentials. Check FLUENTBOOKING_USERNAME and "
+        "FLUENTBOOKING_APP_PASSWORD (an Application Password, not the login password)."
+    )
+
+
+class NotFoundError(FluentBookingError):
+    kind = "not_found"
+    default_message = "The booking site has no such item (check the event id and the site URL)."
+
+
+class ValidationError(FluentBookingError):
+    """Bad input, found by the site (422/400) or by the client before calling."""
+
+    kind = "validation"
+    default_message = "Some booking details are not valid."
+
+    def __init__(
+        self,
+        user_message: str | None = None,
+        *,
+        fields: dict[str, str] | None = None,
+        detail: str = "",
+        status: int | None = None,
+    ) -> None:
+        self.fields = dict(fields or {})
+        if user_message is None and self.fields:
+            user_message = "; ".join(f"{k}: {v}" for k, v in self.fields.items())
+        elif self.fields and not any(v in (user_message or "") for v in self.fields.values()):
+            user_message = (
+                f"{user_message} ({'; '.join(f'{k}: {v}' for k, v in self.fields.items())})"
+            )
+        super().__init__(user_message, detail=detail, status=status)
+
+    def to_dict(self) -> dict[str, object]:
+        data = super().to_dict()
+        if self.fields:
+            data["fields"] = dict(self.fields)
+        return data
+
+
+class SlotUnavailableError(FluentBookingError):
+    kind = "slot_unavailable"
+    default_message = (
+        "That time is no longer available (someone may have just booked it). Pick another slot."
+    )
+
+
+class EventClosedError(FluentBookingError):
+    kind = "event_closed"
+    default_message = (
+        "This event is not accepting new bookings at the moment (it may be inactive or unknown)."
+    )
+
+
+class ServerError(FluentBookingError):
+    kind = "server"
+    default_message = "The booking site had an internal error. Try again in a few minutes."
+
+
+class SiteTimeoutError(FluentBookingError):
+    """The site did not answer in time, or could not be reached at all."""
+
+    kind = "timeout"
+    default_message = "The booking site did not answer in time. Try again in a moment."
+
+
+class BadResponseError(FluentBookingError):
+    kind = "bad_response"
+    default_message = (
+        "The booking site answered with something that is not the API's JSON (a web page, "
+        "perhaps a maintenance or login page). Check FLUENTBOOKING_URL and the site's health."
+    )
