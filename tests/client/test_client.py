@@ -402,8 +402,8 @@ async def test_slot_taken_is_slot_unavailable(site, make_client):
         json_response(
             422,
             {
-                "message": "This selected time slot is not available. Maybe someone booked the spot "
-                "just a few seconds ago."
+                "message": "This selected time slot is not available. Maybe someone booked "
+                "the spot just a few seconds ago."
             },
         ),
     )
