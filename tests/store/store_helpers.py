@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
+import subprocess
+import sys
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,3 +119,45 @@ class Backend:
 
 def sqlite_url(path: Path) -> str:
     return "sqlite:///" + str(path)  # an absolute path gives the sqlite://// form
+
+
+WORKER = Path(__file__).with_name("store_worker.py")
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_workers(jobs: list[dict[str, Any]], timeout: float = 60.0) -> list[dict[str, Any]]:
+    """Start one worker process per job, release them together, return their JSON answers."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(WORKER), json.dumps(job)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO_ROOT,
+            env=env,
+        )
+        for job in jobs
+    ]
+    try:
+        for proc in procs:
+            assert proc.stdout is not None
+            line = proc.stdout.readline()
+            assert line.strip() == "ready", f"worker did not start: {line!r} {proc.stderr}"
+        for proc in procs:  # both go at (nearly) the same instant
+            assert proc.stdin is not None
+            proc.stdin.write("go\n")
+            proc.stdin.flush()
+        answers = []
+        for proc in procs:
+            out, err = proc.communicate(timeout=timeout)
+            assert proc.returncode == 0, f"worker failed ({proc.returncode}):\n{err}"
+            answers.append(json.loads(out.strip().splitlines()[-1]))
+        return answers
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
