@@ -37,7 +37,7 @@ class PostgresStore(Store):
         options: StoreOptions,
         *,
         pool_size: int = 4,
-        pool_timeout: float = 10.0,
+        pool_timeout: float = 5.0,
     ) -> None:
         super().__init__(options)
         self.target = target
@@ -48,6 +48,8 @@ class PostgresStore(Store):
         self._keys = prefix + "idempotency_keys"
         self._kv = prefix + "kv_settings"
         self._version = prefix + "schema_version"
+        # Shown in pg_stat_activity, so an operator can tell the bot's connections apart.
+        self.application_name = "fluentbooking-bot" + (f":{target.schema}" if target.schema else "")
 
     @property
     def location(self) -> str:
@@ -60,7 +62,10 @@ class PostgresStore(Store):
         # message, instead of the pool retrying in the background until a timeout.
         try:
             conn = await psycopg.AsyncConnection.connect(
-                self.target.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS
+                self.target.url,
+                autocommit=True,
+                connect_timeout=CONNECT_TIMEOUT_SECONDS,
+                application_name=self.application_name,
             )
         except psycopg.Error as exc:
             raise StoreError(
@@ -77,7 +82,11 @@ class PostgresStore(Store):
             ) from None
         pool = AsyncConnectionPool(
             self.target.url,
-            kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_SECONDS},
+            kwargs={
+                "autocommit": True,
+                "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+                "application_name": self.application_name,
+            },
             min_size=1,
             max_size=self.pool_size,
             open=False,
@@ -143,7 +152,7 @@ class PostgresStore(Store):
     # -- plumbing --------------------------------------------------------------------
 
     def _scrub(self, exc: BaseException) -> str:
-        text = str(exc).strip() or type(exc).__name__
+        text = " ".join(str(exc).split()) or type(exc).__name__
         return scrub(text, self.target.url)
 
     async def _run(

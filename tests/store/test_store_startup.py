@@ -161,3 +161,25 @@ async def test_postgres_describe_masks_the_password(
         assert password not in repr(store)
     finally:
         await store.close()
+
+
+@pytest.mark.postgres
+async def test_postgres_store_recovers_after_its_connections_are_killed(
+    pg_schema: tuple[str, str],
+) -> None:
+    url, schema = pg_schema
+    store = await open_store(url, schema=schema)
+    try:
+        await store.set_value("n", "k", {"v": 1})
+        with psycopg.connect(url, autocommit=True) as admin:
+            killed = admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE application_name = %s",
+                (f"fluentbooking-bot:{schema}",),
+            ).fetchall()
+        assert killed and all(ok for (ok,) in killed)
+        # the pool notices the dead connection before lending it and opens a new one
+        assert await store.get_value("n", "k") == {"v": 1}
+        assert (await store.describe()).endswith("(reachable)")
+    finally:
+        await store.close()
