@@ -54,6 +54,7 @@ class StoreOptions:
     poll_interval: float = 0.05  # first wait between polls; doubles up to poll_max
     poll_max: float = 0.25
     clock: Clock = field(default=time.time)  # wall clock in seconds; injectable for tests
+    purge_every: float = 3600.0  # expired keys are deleted by claim() at most this often
 
 
 def check_key(name: str, value: object) -> str:
@@ -93,6 +94,7 @@ class Store(ABC):
         self.options = options
         self._tokens: dict[str, str] = {}  # key -> token of the claims this process owns
         self._closed = False
+        self._next_purge = 0.0
 
     # -- idempotency keys ------------------------------------------------------------
 
@@ -111,6 +113,7 @@ class Store(ABC):
         if wait_seconds < 0:
             raise ValueError("wait_seconds must not be negative")
         self._check_open()
+        await self._maybe_purge()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait_seconds
         delay = self.options.poll_interval
@@ -182,6 +185,18 @@ class Store(ABC):
         """Delete idempotency keys whose time is up; returns how many went."""
         self._check_open()
         return await self._purge(self.options.clock())
+
+    async def _maybe_purge(self) -> None:
+        now = self.options.clock()
+        if now >= self._next_purge:
+            self._next_purge = now + self.options.purge_every
+            try:
+                purged = await self._purge(now)
+            except StoreError as exc:  # housekeeping only; the claim itself will tell
+                log.warning("could not purge expired idempotency keys: %s", exc)
+                return
+            if purged:
+                log.debug("purged %d expired idempotency keys", purged)
 
     async def ping(self) -> None:
         """Raise StoreError unless the database answers."""

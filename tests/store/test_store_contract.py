@@ -190,3 +190,14 @@ async def test_restart_keeps_the_schema_and_its_version(backend: Backend) -> Non
     again = await backend.open()
     assert await again.get_value("n", "k") == {"v": 1}
     assert backend.query_raw("SELECT id, version FROM schema_version") == [(1, 1)]
+
+
+async def test_claims_purge_expired_keys_now_and_then(backend: Backend) -> None:
+    clock = FakeClock()
+    store = await backend.open(clock=clock)
+    for key in ("a", "b"):
+        assert (await store.claim(key, ttl_seconds=10)).owner
+        await store.complete(key, {"k": key})
+    clock.advance(3601)  # both expired, and the hourly purge is due
+    assert (await store.claim("c")).owner
+    assert backend.query_raw("SELECT key FROM idempotency_keys") == [("c",)]
