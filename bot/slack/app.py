@@ -1,0 +1,69 @@
+"""Build the Bolt app: one AsyncApp, its Web API client pointed at SLACK_API_URL."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack.deps import Deps, attach
+from bot.slack.errors import new_request_id
+from bot.slack.listeners import register_all
+
+log = logging.getLogger("bot.slack")
+
+
+def build_app(
+    settings: Any,
+    *,
+    fb_client: Any,
+    store: Any,
+    clock: Callable[[], datetime] | None = None,
+    socket_mode: bool = False,
+    submit_inline_seconds: float = 2.0,
+) -> AsyncApp:
+    """The app with every listener registered.
+
+    `process_before_response=True`: the HTTP answer goes out as soon as the listener has
+    acked (well under a millisecond of our own work); everything slow runs in a task.
+    """
+    token = settings.slack_bot_token.value if settings.slack_bot_token else ""
+    client = AsyncWebClient(token=token, base_url=settings.slack_api_url)
+    app = AsyncApp(
+        client=client,
+        signing_secret=(settings.slack_signing_secret.value or None) if not socket_mode else None,
+        process_before_response=not socket_mode,
+        request_verification_enabled=not socket_mode,
+        token_verification_enabled=False,
+        raise_error_for_unhandled_request=False,
+        logger=logging.getLogger("bot.slack.bolt"),
+    )
+    deps = Deps(
+        settings=settings, fb=fb_client, store=store, submit_inline_seconds=submit_inline_seconds
+    )
+    if clock is not None:
+        deps.clock = clock
+    attach(app, deps)
+    register_all(app)
+
+    @app.error
+    async def on_error(error: Exception, body: dict[str, Any]) -> None:
+        rid = new_request_id()
+        log.error(
+            "request %s: unhandled error in a listener (%s)",
+            rid,
+            body.get("type") or body.get("command"),
+            exc_info=error,
+        )
+
+    return app
+
+
+def app_deps(app: AsyncApp) -> Deps:
+    from bot.slack.deps import deps_of
+
+    return deps_of(app)

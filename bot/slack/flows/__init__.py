@@ -1,0 +1,1 @@
+"""The work behind each surface, as plain async functions (listeners only ack and spawn)."""

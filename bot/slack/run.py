@@ -1,0 +1,293 @@
+"""Running the bot: HTTP (uvicorn + Bolt's ASGI adapter), Socket Mode, or in a thread.
+
+`python -m bot` -> serve_main: Slack requests at /slack/events (and /slack/options),
+GET /healthz answers 200 JSON. `python -m bot socket` -> socket_main.
+`start_bot_server(settings, port=0)` runs the same ASGI app in a background thread
+(end-to-end tests, the demo, the benchmark)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import socket
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.config import ConfigError, Settings
+
+log = logging.getLogger("bot")
+
+SLACK_PATHS = ("/slack/events", "/slack/options", "/slack/actions", "/slack/commands")
+
+
+class BotASGI:
+    """Bolt's ASGI handler plus /healthz; every Slack path goes to the same app."""
+
+    def __init__(self, app: Any, *, on_startup: Any = None, on_shutdown: Any = None) -> None:
+        from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
+
+        self.app = app
+        self.handler = AsyncSlackRequestHandler(app, path="/slack/events")
+        self.on_startup = on_startup
+        self.on_shutdown = on_shutdown
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        path = scope.get("path", "")
+        if path == "/healthz":
+            body = json.dumps({"ok": True}).encode()
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [(b"content-type", b"application/json")],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
+            return
+        if path in SLACK_PATHS:
+            scope = {**scope, "path": "/slack/events"}
+        await self.handler(scope, receive, send)
+
+    async def _lifespan(self, receive: Any, send: Any) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    if self.on_startup:
+                        await self.on_startup()
+                except Exception as exc:
+                    await send({"type": "lifespan.startup.failed", "message": str(exc)})
+                    return
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if self.on_shutdown:
+                    await self.on_shutdown()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+def _settings_for(mode: str) -> Settings:
+    settings = Settings.from_env()
+    needed = ["SLACK_BOT_TOKEN"]
+    needed += ["SLACK_SIGNING_SECRET"] if mode == "http" else ["SLACK_APP_TOKEN"]
+    needed += ["FLUENTBOOKING_URL", "FLUENTBOOKING_USERNAME", "FLUENTBOOKING_APP_PASSWORD"]
+    settings.require(*needed)
+    return settings
+
+
+@dataclass
+class Stack:
+    """The parts a running bot owns: app, site client, store."""
+
+    app: Any
+    fb: Any
+    store: Any
+
+    async def close(self) -> None:
+        from bot.slack.deps import deps_of
+
+        await deps_of(self.app).drain(10)
+        await self.fb.aclose()
+        await self.store.close()
+
+
+async def build_stack(
+    settings: Settings,
+    *,
+    socket_mode: bool = False,
+    clock: Callable[[], datetime] | None = None,
+    fb_kwargs: dict[str, Any] | None = None,
+) -> Stack:
+    from bot.fluentbooking import FluentBookingClient
+    from bot.slack.app import build_app
+    from bot.store import open_store
+
+    store = await open_store(settings.database_url)
+    fb = FluentBookingClient.from_settings(settings, **(fb_kwargs or {}))
+    app = build_app(settings, fb_client=fb, store=store, clock=clock, socket_mode=socket_mode)
+    return Stack(app, fb, store)
+
+
+def _warm_dates() -> None:
+    try:
+        from bot.dates import warm_up
+
+        warm_up()
+    except Exception:  # a slow first parse is better than no bot
+        log.warning("could not warm up the date parser", exc_info=True)
+
+
+def serve_main(argv: list[str]) -> int:
+    """`python -m bot [serve]`: HTTP on $PORT."""
+    if argv and argv[0] in {"-h", "--help"}:
+        print("usage: python -m bot [serve]\n\nServes Slack requests on $PORT at /slack/events.")
+        return 0
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        settings = _settings_for("http")
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    import uvicorn
+
+    _warm_dates()
+
+    async def main() -> None:
+        stack = await build_stack(settings)
+        config = uvicorn.Config(
+            BotASGI(stack.app),
+            host="0.0.0.0",
+            port=settings.port,
+            lifespan="off",
+            log_level="info",
+        )
+        log.info("serving Slack requests on port %s at /slack/events", settings.port)
+        try:
+            await uvicorn.Server(config).serve()
+        finally:
+            await stack.close()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(main())
+    return 0
+
+
+def socket_main(argv: list[str]) -> int:
+    """`python -m bot socket`: Socket Mode with SLACK_APP_TOKEN."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        settings = _settings_for("socket")
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    _warm_dates()
+
+    async def main() -> None:
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        stack = await build_stack(settings, socket_mode=True)
+        handler = AsyncSocketModeHandler(stack.app, settings.slack_app_token.value)
+        try:
+            await handler.start_async()
+        finally:
+            await stack.close()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(main())
+    return 0
+
+
+@dataclass
+class BotServer:
+    """A bot serving HTTP in a background thread (uvicorn in its own event loop)."""
+
+    url: str
+    port: int
+    stack: Stack
+    _server: Any
+    _thread: threading.Thread
+    _loop: asyncio.AbstractEventLoop
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def events_url(self) -> str:
+        return f"{self.url}/slack/events"
+
+    def run(self, coro: Any, timeout: float = 30.0) -> Any:
+        """Run a coroutine on the bot's loop and wait for it."""
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
+
+    def wait_idle(self, timeout: float = 30.0) -> None:
+        """Wait until every task started after an ack has finished."""
+        from bot.slack.deps import deps_of
+
+        self.run(deps_of(self.stack.app).drain(timeout), timeout + 1)
+
+    def stop(self) -> None:
+        if not self._thread.is_alive():
+            return
+        try:
+            self.run(self.stack.close(), 15)
+        except Exception:
+            log.warning("bot stack did not close cleanly", exc_info=True)
+        self._server.should_exit = True
+        self._thread.join(10)
+
+    def __enter__(self) -> BotServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def start_bot_server(
+    settings: Settings,
+    port: int = 0,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    fb_kwargs: dict[str, Any] | None = None,
+    submit_inline_seconds: float | None = None,
+) -> BotServer:
+    """Build the whole bot and serve it on 127.0.0.1:`port` (0: any free port)."""
+    import uvicorn
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    port = sock.getsockname()[1]
+    loop = asyncio.new_event_loop()
+    ready = threading.Event()
+    holder: dict[str, Any] = {}
+
+    async def boot() -> None:
+        stack = await build_stack(settings, clock=clock, fb_kwargs=fb_kwargs)
+        if submit_inline_seconds is not None:
+            from bot.slack.deps import deps_of
+
+            deps_of(stack.app).submit_inline_seconds = submit_inline_seconds
+        holder["stack"] = stack
+        config = uvicorn.Config(
+            BotASGI(stack.app), lifespan="off", log_level="warning", access_log=False
+        )
+        server = uvicorn.Server(config)
+        holder["server"] = server
+        serve = asyncio.ensure_future(server.serve(sockets=[sock]))
+        while not server.started and not serve.done():  # noqa: ASYNC110 (uvicorn has no event)
+            await asyncio.sleep(0.005)
+        ready.set()
+        await serve
+
+    def main() -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(boot())
+        except BaseException as exc:
+            holder["error"] = exc
+            ready.set()
+        finally:
+            sock.close()
+
+    thread = threading.Thread(target=main, name=f"bot-server-{port}", daemon=True)
+    thread.start()
+    ready.wait(30)
+    if "error" in holder:
+        raise RuntimeError(f"the bot server did not start: {holder['error']}") from None
+    return BotServer(
+        url=f"http://127.0.0.1:{port}",
+        port=port,
+        stack=holder["stack"],
+        _server=holder["server"],
+        _thread=thread,
+        _loop=loop,
+    )

@@ -1,0 +1,5 @@
+"""Pure Block Kit builders: data in, dict out. No I/O, so golden tests pin them down."""
+
+from bot.slack.views.model import BookingLine, BookingResult, EventInfo, FormState, SlotChoice
+
+__all__ = ["BookingLine", "BookingResult", "EventInfo", "FormState", "SlotChoice"]

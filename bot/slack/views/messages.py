@@ -1,0 +1,245 @@
+"""Message builders: confirmations, slot lists, event and booking lists, help, errors."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from bot.slack.ids import ActionId
+from bot.slack.text import (
+    MAX_ACTIONS_ELEMENTS,
+    MAX_BLOCKS_MESSAGE,
+    MAX_BUTTON_VALUE,
+    escape,
+    mrkdwn,
+    plain,
+    truncate,
+)
+from bot.slack.views.fmt import clock, day_label, duration_label, when_label
+from bot.slack.views.model import BookingLine, EventInfo, SlotChoice
+
+
+def message(blocks: list[dict[str, Any]], fallback: str) -> dict[str, Any]:
+    """A message body: `text` is the notification fallback (plain, cut), blocks capped."""
+    return {"text": truncate(fallback, 300), "blocks": blocks[:MAX_BLOCKS_MESSAGE]}
+
+
+def section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": mrkdwn(text)}
+
+
+def context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [mrkdwn(text)]}
+
+
+def button(
+    text: str, action_id: str, value: dict[str, Any] | str, *, style: str | None = None
+) -> dict[str, Any]:
+    raw = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+    if len(raw) > MAX_BUTTON_VALUE:
+        raise ValueError("button value too long")
+    element: dict[str, Any] = {
+        "type": "button",
+        "text": plain(text),
+        "action_id": action_id,
+        "value": raw,
+    }
+    if style:
+        element["style"] = style
+    return element
+
+
+def slot_value(
+    event: EventInfo, slot: SlotChoice, timezone: str, duration: int | None, name: str, email: str
+) -> dict[str, Any]:
+    """What a Book button carries: enough to create the booking without asking again."""
+    return {
+        "e": event.id,
+        "t": slot.value,
+        "s": slot.start.isoformat(),
+        "z": timezone,
+        "d": duration,
+        "n": name[:200],
+        "m": email[:200],
+    }
+
+
+def notice(text: str, *, emoji: str = ":information_source:") -> dict[str, Any]:
+    """A one-line ephemeral; `text` must be escaped already where it holds outside text."""
+    return message([section(f"{emoji} {text}")], text)
+
+
+def error_message(text: str, request_id: str | None = None) -> dict[str, Any]:
+    blocks = [section(f":warning: {escape(text)}")]
+    if request_id:
+        blocks.append(context(f"Reference: `{escape(request_id)}`"))
+    return message(blocks, text)
+
+
+def confirm_slot(
+    event: EventInfo,
+    slot: SlotChoice,
+    timezone: str,
+    duration: int | None,
+    name: str,
+    email: str,
+) -> dict[str, Any]:
+    """'/book demo with ana@… tue 3pm' when that time is free: Book / Change."""
+    minutes = duration or event.duration
+    lines = [
+        f"*{escape(event.title)}*"
+        + (f" with {escape(event.host_name)}" if event.host_name else ""),
+        f"*When:* {when_label(slot.start, slot.end, timezone)} · {duration_label(minutes)}",
+        f"*Attendee:* {escape(name)} ({escape(email)})",
+    ]
+    value = slot_value(event, slot, timezone, duration, name, email)
+    blocks = [
+        section("\n".join(lines)),
+        {
+            "type": "actions",
+            "elements": [
+                button("Book", ActionId.BOOK_SLOT.value, value, style="primary"),
+                button("Change", ActionId.CHANGE.value, value),
+            ],
+        },
+    ]
+    return message(blocks, f"Book {event.title}?")
+
+
+def slot_buttons(
+    event: EventInfo,
+    slots_by_day: dict[date, list[SlotChoice]],
+    timezone: str,
+    duration: int | None,
+    name: str,
+    email: str,
+    *,
+    intro: str,
+    per_day: int = 10,
+    max_days: int = 7,
+) -> dict[str, Any]:
+    """Free slots as Book buttons, one block of buttons per day, times in `timezone`."""
+    blocks: list[dict[str, Any]] = [section(intro)]
+    days = [d for d in sorted(slots_by_day) if slots_by_day[d]][:max_days]
+    for day in days:
+        slots = slots_by_day[day]
+        blocks.append(section(f"*{day_label(day)}*"))
+        elements = [
+            button(
+                clock(s.start),
+                f"{ActionId.BOOK_SLOT.value}:{i}",
+                slot_value(event, s, timezone, duration, name, email),
+            )
+            for i, s in enumerate(slots[: min(per_day, MAX_ACTIONS_ELEMENTS)])
+        ]
+        blocks.append({"type": "actions", "elements": elements})
+        if len(slots) > per_day:
+            blocks.append(context(f"and {len(slots) - per_day} more times that day"))
+        if len(blocks) > MAX_BLOCKS_MESSAGE - 2:
+            break
+    if not days:
+        blocks.append(
+            section(
+                "No free times in that period. Try another day: `/slots "
+                f"{escape(event.title)} next week`"
+            )
+        )
+    return message(blocks, f"Free times for {event.title}")
+
+
+def event_list(events: list[EventInfo], *, intro: str, command: str = "/slots") -> dict[str, Any]:
+    """The bookable events, with how to ask for one."""
+    if not events:
+        return notice("The site has no bookable events yet.")
+    lines = []
+    for e in events[:40]:
+        extra = ", ".join(duration_label(d) for d in e.durations) or duration_label(e.duration)
+        host = f" with {escape(e.host_name)}" if e.host_name else ""
+        lines.append(f"• *{escape(e.title)}*{host} ({extra})")
+    text = "\n".join(lines)
+    blocks = [section(intro), section(text)]
+    if len(events) > 40:
+        blocks.append(context(f"and {len(events) - 40} more"))
+    blocks.append(context(f"Type `{command} EVENT NAME tomorrow` to see its free times."))
+    return message(blocks, intro)
+
+
+def pick_event(events: list[EventInfo], text: str, *, intro: str) -> dict[str, Any]:
+    """Several events match: ask with buttons (each keeps the rest of what was typed)."""
+    elements = [
+        button(
+            truncate(e.title, 75),
+            f"{ActionId.PICK_EVENT.value}:{i}",
+            {"e": e.id, "q": text[:1500]},
+        )
+        for i, e in enumerate(events[:MAX_ACTIONS_ELEMENTS])
+    ]
+    return message([section(intro), {"type": "actions", "elements": elements}], intro)
+
+
+def open_form_prompt(text: str, value: dict[str, Any]) -> dict[str, Any]:
+    """A button that opens the modal (a fresh trigger_id), when the first one may be stale."""
+    return message(
+        [
+            section(text),
+            {
+                "type": "actions",
+                "elements": [button("Open booking form", ActionId.OPEN_FORM.value, value)],
+            },
+        ],
+        text,
+    )
+
+
+_STATUS_EMOJI = {
+    "scheduled": ":white_check_mark:",
+    "pending": ":hourglass:",
+    "cancelled": ":x:",
+    "canceled": ":x:",
+    "completed": ":heavy_check_mark:",
+    "rejected": ":no_entry:",
+}
+
+
+def booking_list(
+    lines: list[BookingLine],
+    *,
+    period: str,
+    total: int,
+    more_value: dict[str, Any] | None = None,
+    hosted: list[BookingLine] | None = None,
+) -> dict[str, Any]:
+    """/bookings: readable rows, newest relevant first, with More when there are more."""
+    blocks: list[dict[str, Any]] = [section(f"*Bookings ({escape(period)})*")]
+    if not lines:
+        blocks.append(section("No bookings here. Try `/bookings all`, or book one with `/book`."))
+    for line in lines[:20]:
+        emoji = _STATUS_EMOJI.get(line.status.lower(), ":small_blue_diamond:")
+        host = f" with {escape(line.host_name)}" if line.host_name else ""
+        blocks.append(
+            section(
+                f"{emoji} *{escape(line.title)}*{host}\n"
+                f"{escape(line.date_text)}, {escape(line.time_text)} "
+                f"({escape(line.timezone)}) · {escape(line.status)}"
+            )
+        )
+    if total > len(lines):
+        blocks.append(context(f"Showing {len(lines)} of {total}."))
+        if more_value is not None:
+            blocks.append(
+                {
+                    "type": "actions",
+                    "elements": [button("More", ActionId.MORE_BOOKINGS.value, more_value)],
+                }
+            )
+    if hosted:
+        blocks.append(section("*Meetings hosted on the site*"))
+        for line in hosted[:10]:
+            blocks.append(
+                section(
+                    f"• *{escape(line.title)}* — {escape(line.date_text)}, "
+                    f"{escape(line.time_text)} ({escape(line.timezone)}) · {escape(line.status)}"
+                )
+            )
+    return message(blocks, f"Bookings ({period})")

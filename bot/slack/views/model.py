@@ -1,0 +1,132 @@
+"""Plain data the view builders take (no Slack, no HTTP): built by listeners from client models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    id: int
+    title: str
+    duration: int
+    durations: tuple[int, ...] = ()
+    requires: tuple[str, ...] = ()  # "phone", "address"
+    host_name: str = ""
+    location_type: str | None = None
+    requires_confirmation: bool = False
+
+    @classmethod
+    def from_event(cls, event: Any) -> EventInfo:
+        """From a `bot.fluentbooking.models.Event` (or anything shaped like one)."""
+        durations = tuple(int(d) for d in (getattr(event, "durations", None) or ()))
+        return cls(
+            id=int(event.id),
+            title=str(event.title),
+            duration=int(getattr(event, "duration", 0) or (durations[0] if durations else 30)),
+            durations=durations,
+            requires=tuple(getattr(event, "requires", None) or ()),
+            host_name=str(getattr(event, "host_name", "") or ""),
+            location_type=getattr(event, "location_type", None),
+            requires_confirmation=bool(getattr(event, "requires_confirmation", False)),
+        )
+
+    @property
+    def multi_duration(self) -> bool:
+        return len(self.durations) > 1
+
+
+@dataclass(frozen=True)
+class SlotChoice:
+    """One free time: `value` is the site's event_time string, `start` aware in the zone."""
+
+    value: str
+    start: datetime
+    end: datetime | None = None
+
+
+@dataclass
+class FormState:
+    """Everything the booking modal shows: choices made so far and what to offer."""
+
+    events: list[EventInfo]
+    timezone: str
+    event_id: int | None = None
+    duration: int | None = None
+    day: date | None = None
+    time_value: str | None = None
+    slots: list[SlotChoice] = field(default_factory=list)
+    slots_error: str | None = None  # shown on the times (slot taken, none that day...)
+    form_error: str | None = None  # shown above the form (site trouble)
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    message: str = ""
+    guests: str = ""
+    time_block_suffix: str = ""
+
+    @property
+    def event(self) -> EventInfo | None:
+        return next((e for e in self.events if e.id == self.event_id), None)
+
+
+@dataclass(frozen=True)
+class BookingResult:
+    """What the user sees after booking; stored as the idempotency result (to_dict)."""
+
+    booking_id: int
+    event_title: str
+    start: datetime
+    end: datetime | None
+    timezone: str
+    name: str
+    email: str
+    location: str | None = None
+    status: str = "scheduled"
+    host_name: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "booking_id": self.booking_id,
+            "event_title": self.event_title,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat() if self.end else None,
+            "timezone": self.timezone,
+            "name": self.name,
+            "email": self.email,
+            "location": self.location,
+            "status": self.status,
+            "host_name": self.host_name,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BookingResult:
+        tz = ZoneInfo(data["timezone"])
+        return cls(
+            booking_id=int(data["booking_id"]),
+            event_title=data["event_title"],
+            start=datetime.fromisoformat(data["start"]).astimezone(tz),
+            end=datetime.fromisoformat(data["end"]).astimezone(tz) if data.get("end") else None,
+            timezone=data["timezone"],
+            name=data.get("name", ""),
+            email=data.get("email", ""),
+            location=data.get("location"),
+            status=data.get("status", "scheduled"),
+            host_name=data.get("host_name", ""),
+        )
+
+
+@dataclass(frozen=True)
+class BookingLine:
+    """One row of /bookings."""
+
+    status: str
+    title: str
+    host_name: str
+    date_text: str
+    time_text: str
+    timezone: str
