@@ -1,0 +1,84 @@
+"""dateparser as a second engine, for forms the grammar does not cover, always checked.
+
+dateparser is handed a naive "now" in the user's zone and no TIMEZONE setting (its
+zone handling is where its known bugs are); we localise the answer ourselves and refuse
+anything that looks like a guess: an answer equal to "now", or a past date without a year.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from typing import Any
+
+from . import zones
+from .model import DateParseError, ParsedWhen
+from .resolve import Context, split_text
+
+NO_DATE = "I could not find a date or time in that. Try e.g. 'tomorrow at 3pm' or 'next tue 10:30'."
+
+_settings_cache: dict[str, Any] = {}
+
+
+def settings(base: Any) -> dict[str, Any]:
+    """The one settings object passed to dateparser (RELATIVE_BASE replaced per call)."""
+    if not _settings_cache:
+        _settings_cache.update(
+            {
+                "PREFER_DATES_FROM": "future",
+                "RETURN_AS_TIMEZONE_AWARE": False,
+                "PREFER_DAY_OF_MONTH": "first",
+                "STRICT_PARSING": False,
+            }
+        )
+    out = dict(_settings_cache)
+    out["RELATIVE_BASE"] = base
+    return out
+
+
+def search(text: str, langs: tuple[str, ...], base: Any) -> list[tuple[str, Any]]:
+    from dateparser.search import search_dates
+
+    try:
+        found = search_dates(text, languages=list(langs), settings=settings(base))
+    except Exception:  # dateparser raises assorted errors on odd input
+        return []
+    return list(found or [])
+
+
+_HAS_TIME = re.compile(r"\d\s*(?::\d|am|pm|h\b|uhr)", re.I)
+
+
+def fallback(text: str, ctx: Context) -> ParsedWhen:
+    if not re.search(r"\d", text):
+        raise DateParseError(NO_DATE)  # every form without digits is in the grammar
+    user_now = ctx.now_utc.astimezone(ctx.user_tz).replace(tzinfo=None, microsecond=0)
+    for matched, value in search(text, ctx.langs, user_now):
+        if not re.search(r"\d", matched) or value == user_now:
+            continue
+        if not re.search(r"[^\W\d_]{3,}", matched):
+            continue  # bare numbers are never dates on their own
+        granular_time = bool(_HAS_TIME.search(matched))
+        day = value.date()
+        if day < ctx.today and not re.search(r"\d{4}", matched):
+            continue
+        wall = time(value.hour, value.minute) if granular_time else time(0)
+        notes: list[str] = []
+        start, note = zones.localize(
+            value.replace(hour=wall.hour, minute=wall.minute, second=0, microsecond=0), ctx.user_tz
+        )
+        if note:
+            notes.append(note)
+        idx = text.find(matched)
+        m, rest = split_text(text, [(idx, idx + len(matched))] if idx >= 0 else [])
+        return ParsedWhen(
+            text=text,
+            start=start,
+            end=None,
+            timezone=ctx.user_zone,
+            granularity="minute" if granular_time else "day",
+            matched=m or matched,
+            rest=rest,
+            notes=[*notes, "read_by_dateparser"],
+        )
+    raise DateParseError(NO_DATE)

@@ -1,0 +1,503 @@
+"""A small grammar that finds the date parts of a sentence, with their spans.
+
+It only *finds* things (a weekday and its modifier, a clock time, a zone...); `resolve.py`
+decides what they mean under DATES.md. Patterns run in a fixed order over a lowercased
+copy of the text; each match blanks its span so later patterns cannot reuse it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from . import lexicon as lx
+from . import zones
+from .model import DateParseError
+
+_BLANK = "\x00"
+T = TypeVar("T")
+
+
+@dataclass
+class Clock:
+    hour: int
+    minute: int = 0
+    meridiem: str | None = None  # "am" | "pm"
+    literal: bool = False  # a 24-hour reading was written ("07:30", "15h", "14 Uhr")
+    special: str | None = None  # "midnight" | "noon"
+
+
+@dataclass
+class DaySpec:
+    kind: str  # rel | weekday | date | dom | numeric | iso
+    value: tuple[int | str | None, ...]
+    weak: bool = False
+
+
+@dataclass
+class ZoneSpec:
+    name: str
+    kind: str = "iana"  # iana | offset
+    tz: object = None
+
+
+@dataclass
+class Found:
+    days: list[DaySpec] = field(default_factory=list)
+    clocks: list[Clock] = field(default_factory=list)
+    clock_range: tuple[Clock, Clock] | None = None
+    parts: list[tuple[str, int | None]] = field(default_factory=list)
+    elapsed: list[tuple[float, str]] = field(default_factory=list)  # (n, minutes|hours)
+    calendar: list[tuple[float, str, int]] = field(default_factory=list)  # (n, unit, base)
+    zone: ZoneSpec | None = None
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    week_range: bool = False
+
+    def empty(self) -> bool:
+        return not (
+            self.days
+            or self.clocks
+            or self.clock_range
+            or self.parts
+            or self.elapsed
+            or self.calendar
+            or self.week_range
+        )
+
+
+def _alt(words: list[str]) -> str:
+    """Regex alternation, longest first, each word escaped."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def _lang_words(table: dict[str, list[str]], langs: tuple[str, ...]) -> list[str]:
+    return [w for lang in langs for w in table.get(lang, [])]
+
+
+def _lang_map(table: Mapping[str, Mapping[str, T]], langs: tuple[str, ...]) -> dict[str, T]:
+    out: dict[str, T] = {}
+    for lang in langs:
+        out.update(table.get(lang, {}))
+    return out
+
+
+_B = r"(?<![\w@])"  # word start (also not inside an email or mention)
+_E = r"(?![\w])"  # word end
+_AMPM = r"(a\.?\s?m\.?|p\.?\s?m\.?)(?![\w])"
+
+
+@dataclass
+class Patterns:
+    langs: tuple[str, ...]
+    weekdays: dict[str, int]
+    months: dict[str, int]
+    day_words: dict[str, int]
+    parts: dict[str, tuple[str, int | None]]
+    units: dict[str, str]
+    regexes: dict[str, re.Pattern[str]]
+
+
+@functools.cache
+def patterns(langs: tuple[str, ...]) -> Patterns:
+    wd: dict[str, int] = _lang_map(lx.WEEKDAYS, langs)
+    mo: dict[str, int] = _lang_map(lx.MONTHS, langs)
+    dw: dict[str, int] = _lang_map(lx.DAY_WORDS, langs)
+    parts: dict[str, tuple[str, int | None]] = _lang_map(lx.PARTS, langs)
+    units: dict[str, str] = _lang_map(lx.UNITS, langs)
+    weekday = _alt(list(wd))
+    after_words = (
+        _lang_words(lx.NEXT_AFTER, langs)
+        + _lang_words(lx.NEXT_WEEK, langs)
+        + _lang_words(lx.AFTER_NEXT, langs)
+    )
+    before_words = _lang_words(lx.NEXT_BEFORE, langs) + _lang_words(lx.THIS_BEFORE, langs)
+    month = _alt(list(mo))
+    at = _alt(_lang_words(lx.AT_WORDS, langs))
+    num = r"\d+(?:[.,]\d+)?|" + _alt(list(lx.NUMBER_WORDS))
+    unit = _alt(list(units))
+    in_words = _alt(_lang_words(lx.IN_WORDS, langs))
+    ordinal = r"(\d{1,2})(?:st|nd|rd|th|º|ª|er|e|\.)?"
+    year = r"(?:,?\s*(?:de\s+)?(\d{4}))?"
+    the = r"(?:(?:on\s+)?the\s+|(?:el|le|am|no|em)\s+)?"
+    clock = r"(\d{1,2})(?:[:.](\d{2}))?"
+    r: dict[str, str] = {
+        "iso": r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?:[t\s]+(\d{2}):(\d{2})(?::\d{2})?)?(?!\d)",
+        "in_n": _B + rf"(?:{in_words})\s+({num})\s*({unit}){_E}",
+        "n_from": _B + rf"({num})\s*({unit})\s+(from now|from today|from tomorrow|later){_E}",
+        "week_from": _B + r"(a|one|two|\d+)\s+weeks?\s+from\s+(today|tomorrow|now)" + _E,
+        "month_day": _B + the + rf"({month})\.?\s+(?:the\s+)?{ordinal}{year}"
+        r"(?!\d|\s*(?::\d|\.\d|a\.?m(?!\w)|p\.?m(?!\w)|h\d|uhr))" + _E,
+        "day_month": _B + the + rf"{ordinal}\s*(?:of\s+|de\s+)?({month}){_E}\.?{year}",
+        "numeric": r"(?<![\w/.:+-])(\d{1,4})([/.])(\d{1,2})(?:\2(\d{2,4}))?(\.)?(?![\w/:]|\.\d)",
+        "clock_range": _B + rf"(?:from\s+|between\s+|de\s+|von\s+|entre\s+)?{clock}\s*"
+        rf"(?:{_AMPM})?\s*(?:-|–|—|to|until|till|and|a|à|bis|e)\s*{clock}\s*(?:{_AMPM})?",
+        "ampm": _B + rf"(?:(?:{at})\s+)?{clock}\s*{_AMPM}",
+        "at_clock": _B + rf"(?:{at})\s+(\d{{1,2}})(?:[:h.](\d{{2}}))?"
+        rf"(?:\s*({_alt(lx.HOUR_SUFFIX)}))?(?![\w:/])",
+        "h_clock": _B + r"(\d{1,2})\s*(?:h|uhr)(?:\s*(\d{2}))?" + _E,
+        "colon": _B + r"(\d{1,2}):(\d{2})(?![\d:])(?:\s*(?:o'?clock|uhr|h))?",
+        "oclock": _B + r"(\d{1,2})\s*o'?clock" + _E,
+        "noon": _B + rf"(?:(?:{at})\s+)?({_alt(_lang_words(lx.NOON, langs))}){_E}",
+        "midnight": _B + rf"(?:(?:{at})\s+)?({_alt(_lang_words(lx.MIDNIGHT, langs))}){_E}",
+        "part": _B + rf"(?:in\s+the\s+|on\s+)?({_alt(list(parts))}){_E}",
+        "day_word": _B + rf"(?:for\s+)?({_alt(list(dw))}){_E}",
+        "weekday": _B
+        + rf"(?:({_alt(_lang_words(lx.ON_ARTICLE, langs))})\s+)?"
+        + rf"(?:({_alt(before_words)})\s+)?"
+        + rf"(?:({_alt(_lang_words(lx.NEXT_WEEK, langs))})\s+(?:on\s+)?)?"
+        + rf"({weekday})\.?{_E}"
+        + rf"(?:\s+({_alt(after_words)}){_E})?",
+        "next_week": _B + rf"({_alt(_lang_words(lx.NEXT_WEEK, langs))}){_E}",
+        "ordinal": _B + r"(?:on\s+)?(?:the\s+)?(\d{1,2})(st|nd|rd|th)" + _E,
+    }
+    compiled = {k: re.compile(v) for k, v in r.items()}
+    return Patterns(langs, wd, mo, dw, parts, units, compiled)
+
+
+_NOISE = re.compile(
+    r"<[@#!][^>]*>|<https?://[^>]*>|https?://\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|\b\d+:\d(?!\d)|\broom\s+\d+\b|#\d+"
+)
+_ZONE_AFTER = re.compile(
+    r"\s*(?:in\s+|,\s*)?(?:(utc|gmt)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?(?!\d)"
+    r"|([+-])(\d{2}):?(\d{2})(?!\d)|(z)(?![\w])|([a-zà-ÿ][a-zà-ÿ_/'. -]{1,40}))"
+)
+_UPPER_ONLY = {"et", "ist", "la"}
+_ZONE_ANY_OFFSET = re.compile(r"(?<![\w])(utc|gmt)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?(?!\d)")
+_ZONE_TIME = re.compile(r"(?<![\w])((?:[a-zà-ÿ.]+\s+){0,2}[a-zà-ÿ.]+)\s+time(?![\w])")
+_ZONE_IANA = re.compile(r"(?<![\w/])([a-z]+(?:/[a-z0-9_+-]+){1,2})(?![\w/])")
+_ZONE_ABBR_UPPER = re.compile(r"(?<![\w])([A-Z]{2,4})(?![\w])")
+
+
+def _number(word: str) -> float:
+    word = word.strip()
+    if word in lx.NUMBER_WORDS:
+        return lx.NUMBER_WORDS[word]
+    return float(word.replace(",", "."))
+
+
+class Scanner:
+    """Runs the patterns over one text and collects what they find."""
+
+    def __init__(self, text: str, langs: tuple[str, ...], user_zone: str) -> None:
+        self.text = text
+        self.pat = patterns(langs)
+        self.user_zone = user_zone
+        # Lowercase per character so spans keep their positions.
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+        low = low.replace("’", "'")
+        self.work = _NOISE.sub(lambda m: _BLANK * len(m.group(0)), low)
+        self.found = Found()
+
+    # -- helpers ---------------------------------------------------------------------
+    def _take(self, start: int, end: int) -> None:
+        self.work = self.work[:start] + _BLANK * (end - start) + self.work[end:]
+        self.found.spans.append((start, end))
+
+    def _each(self, name: str, handler: Callable[[re.Match[str]], int | None]) -> None:
+        """Call handler for each match; it returns the end of what it used (None: skip)."""
+        pos = 0
+        rx = self.pat.regexes[name]
+        while True:
+            m = rx.search(self.work, pos)
+            if m is None:
+                return
+            end = handler(m)
+            if end is None:
+                pos = m.start() + 1
+                continue
+            self._take(m.start(), end)
+            pos = end
+
+    def _zone_after(self, pos: int) -> int:
+        """Read a zone written right after a clock time; return the new end."""
+        m = _ZONE_AFTER.match(self.work, pos)
+        if m is None:
+            return pos
+        if m.group(1):
+            self._set_offset(m.group(2), int(m.group(3)), int(m.group(4) or 0))
+            return m.end()
+        if m.group(5):
+            self._set_offset(m.group(5), int(m.group(6)), int(m.group(7)))
+            return m.end()
+        if m.group(8):
+            self._set_zone("UTC")
+            return m.end()
+        for k in (3, 2, 1):
+            w = re.match(
+                rf"((?:[a-zà-ÿ_/'.-]+\s+){{{k - 1}}}[a-zà-ÿ_/'.-]+)", self.work[m.start(9) :]
+            )
+            if w is None:
+                continue
+            cand = w.group(1).rstrip(".,")
+            name = self._lookup(
+                cand, allow_city=True, original=self.text[m.start(9) : m.start(9) + len(cand)]
+            )
+            if name:
+                end = m.start(9) + len(cand)
+                tail = re.match(r"\s+time(?![\w])", self.work[end:])
+                if tail:
+                    end += tail.end()
+                self._set_zone(name)
+                return end
+        return pos
+
+    def _lookup(self, cand: str, allow_city: bool, original: str | None = None) -> str | None:
+        cand = cand.strip()
+        if cand in _UPPER_ONLY and (original is None or original.strip() != cand.upper()):
+            return None  # "et", "ist", "la" are common words unless written as "ET", "IST"
+        if cand in zones.ABBREVIATIONS:
+            return zones.abbreviation_zone(cand, self.user_zone)
+        if "/" in cand:
+            try:
+                return zones.canonical(cand)
+            except Exception:
+                return None
+        if allow_city:
+            return zones.cities().get(cand)
+        return None
+
+    def _set_zone(self, name: str) -> None:
+        spec = ZoneSpec(name=name, kind="iana", tz=zones.zone(name))
+        if self.found.zone is not None and self.found.zone.name != name:
+            raise DateParseError("The text names two different time zones; please give one.")
+        self.found.zone = spec
+
+    def _set_offset(self, sign: str, hours: int, minutes: int) -> None:
+        try:
+            name, tz, kind = zones.offset_zone(sign, hours, minutes)
+        except ValueError:
+            raise DateParseError(f"UTC{sign}{hours} is not a valid UTC offset.") from None
+        if self.found.zone is not None and self.found.zone.name != name:
+            raise DateParseError("The text names two different time zones; please give one.")
+        self.found.zone = ZoneSpec(name=name, kind=kind, tz=tz)
+
+    # -- the scan --------------------------------------------------------------------
+    def scan(self) -> Found:
+        f = self.found
+        self._each("iso", self._iso)
+        self._each("in_n", self._in_n)
+        self._each("n_from", self._n_from)
+        self._each("week_from", self._week_from)
+        self._each("month_day", self._month_day)
+        self._each("day_month", self._day_month)
+        self._each("numeric", self._numeric)
+        self._each("clock_range", self._clock_range)
+        self._each("ampm", self._ampm)
+        self._each("midnight", self._midnight)
+        self._each("noon", self._noon)
+        self._each("at_clock", self._at_clock)
+        self._each("colon", self._colon)
+        self._each("h_clock", self._h_clock)
+        self._each("oclock", self._oclock)
+        self._each("part", self._part)
+        self._each("day_word", self._day_word)
+        self._each("weekday", self._weekday)
+        self._each("next_week", self._next_week)
+        self._each("ordinal", self._ordinal)
+        self._zones_anywhere()
+        return f
+
+    def _iso(self, m: re.Match[str]) -> int:
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        self.found.days.append(DaySpec("iso", (y, mo, d)))
+        if m.group(4):
+            self.found.clocks.append(Clock(int(m.group(4)), int(m.group(5)), literal=True))
+            return self._zone_after(m.end())
+        return m.end()
+
+    def _rel(self, n: float, unit: str, base: int = 0) -> None:
+        unit = self.pat.units.get(unit, unit)
+        if unit in ("minutes", "hours"):
+            self.found.elapsed.append((n, unit))
+        else:
+            if n != int(n):
+                raise DateParseError(f"Please give a whole number of {unit}.")
+            self.found.calendar.append((n, unit, base))
+
+    def _in_n(self, m: re.Match[str]) -> int:
+        self._rel(_number(m.group(1)), m.group(2))
+        return m.end()
+
+    def _n_from(self, m: re.Match[str]) -> int:
+        self._rel(_number(m.group(1)), m.group(2), 1 if m.group(3) == "from tomorrow" else 0)
+        return m.end()
+
+    def _week_from(self, m: re.Match[str]) -> int:
+        self._rel(_number(m.group(1)), "weeks", 1 if m.group(2) == "tomorrow" else 0)
+        return m.end()
+
+    def _month_day(self, m: re.Match[str]) -> int:
+        month = self.pat.months[m.group(1)]
+        self.found.days.append(DaySpec("date", (month, int(m.group(2)), _int(m.group(3)))))
+        return m.end()
+
+    def _day_month(self, m: re.Match[str]) -> int:
+        month = self.pat.months[m.group(2)]
+        self.found.days.append(DaySpec("date", (month, int(m.group(1)), _int(m.group(3)))))
+        return m.end()
+
+    def _numeric(self, m: re.Match[str]) -> int | None:
+        a, sep, b, y, dot = m.group(1), m.group(2), m.group(3), m.group(4), m.group(5)
+        if sep == "." and not (y or dot):
+            return None  # "1.5" is a number, not a date; German dates end with a dot
+        if len(a) == 4:  # 2025/01/15
+            if not y:
+                return None
+            self.found.days.append(DaySpec("iso", (int(a), int(b), int(y))))
+            return m.end()
+        if len(a) > 2:
+            return None
+        self.found.days.append(DaySpec("numeric", (int(a), int(b), _int(y))))
+        return m.end()
+
+    def _clock(self, h: str, mi: str | None, ampm: str | None) -> Clock:
+        hour, minute = int(h), int(mi or 0)
+        mer = None
+        if ampm:
+            mer = "am" if ampm[0] == "a" else "pm"
+        literal = mer is None and h.startswith("0") and len(h) == 2
+        _check_clock(hour, minute, mer, self.text)
+        return Clock(hour, minute, mer, literal)
+
+    def _clock_range(self, m: re.Match[str]) -> int | None:
+        g = m.groups()
+        a_mer, b_mer = g[2], g[5]
+        text = m.group(0)
+        has_colon = g[1] is not None or g[4] is not None
+        prefixed = re.match(r"(from|between|de|von|entre)\s", text) is not None
+        if not (a_mer or b_mer or has_colon or prefixed):
+            return None
+        sep = re.search(r"\s(and|a|à|e)\s", text)
+        if sep and not prefixed:
+            return None  # "3 and 4pm" without "between"
+        start = self._clock(g[0], g[1], a_mer)
+        end = self._clock(g[3], g[4], b_mer)
+        if self.found.clock_range is not None:
+            raise DateParseError("The text gives two time ranges; please give one.")
+        self.found.clock_range = (start, end)
+        return self._zone_after(m.end())
+
+    def _add_clock(self, c: Clock, end: int) -> int:
+        self.found.clocks.append(c)
+        return self._zone_after(end)
+
+    def _ampm(self, m: re.Match[str]) -> int:
+        return self._add_clock(self._clock(m.group(1), m.group(2), m.group(3)), m.end())
+
+    def _midnight(self, m: re.Match[str]) -> int:
+        if m.group(1).endswith("tonight"):
+            self.found.parts.append(("tonight_midnight", 0))
+        return self._add_clock(Clock(0, 0, special="midnight"), m.end())
+
+    def _noon(self, m: re.Match[str]) -> int:
+        return self._add_clock(Clock(12, 0, special="noon"), m.end())
+
+    def _at_clock(self, m: re.Match[str]) -> int | None:
+        h, mi, suffix = m.group(1), m.group(2), m.group(3)
+        after = self.work[m.end() : m.end() + 12]
+        if re.match(r"\s*(st|nd|rd|th|de\s|of\s|\.\s*\w)", after) and suffix is None:
+            return None  # "at 3rd", "à 15 de..." handled elsewhere
+        if int(h) > 29 and mi is None and suffix is None:
+            return None  # "at 42 Main St" is an address, not a time
+        c = self._clock(h, mi, None)
+        if suffix and suffix not in ("o'clock", "oclock"):
+            c.literal = True  # 15h, 14 Uhr: a 24-hour clock
+        return self._add_clock(c, m.end())
+
+    def _colon(self, m: re.Match[str]) -> int:
+        c = self._clock(m.group(1), m.group(2), None)
+        if re.search(r"(uhr|h)$", m.group(0)):
+            c.literal = True
+        return self._add_clock(c, m.end())
+
+    def _h_clock(self, m: re.Match[str]) -> int:
+        c = self._clock(m.group(1), m.group(2), None)
+        c.literal = True
+        return self._add_clock(c, m.end())
+
+    def _oclock(self, m: re.Match[str]) -> int:
+        return self._add_clock(self._clock(m.group(1), None, None), m.end())
+
+    def _part(self, m: re.Match[str]) -> int:
+        self.found.parts.append(self.pat.parts[m.group(1)])
+        return m.end()
+
+    def _day_word(self, m: re.Match[str]) -> int:
+        word = m.group(1)
+        self.found.days.append(DaySpec("rel", (self.pat.day_words[word],)))
+        if word == "tonight":
+            self.found.parts.append(("evening", 0))
+        return m.end()
+
+    def _weekday(self, m: re.Match[str]) -> int | None:
+        article, before, week_before, name, after = m.groups()
+        day = self.pat.weekdays[name]
+        mode = "bare"
+        if before:
+            is_this = any(before == w for w in _lang_words(lx.THIS_BEFORE, self.pat.langs))
+            mode = "this" if is_this else "next"
+        if week_before:
+            mode = "next_week"
+        if after:
+            if after in _lang_words(lx.NEXT_WEEK, self.pat.langs):
+                mode = "next_week"
+            elif after in _lang_words(lx.AFTER_NEXT, self.pat.langs):
+                mode = "after_next"
+            else:
+                mode = "next"
+        weak = name in lx.WEAK_WEEKDAYS and mode == "bare" and not article
+        self.found.days.append(DaySpec("weekday", (day, mode), weak=weak))
+        return m.end()
+
+    def _next_week(self, m: re.Match[str]) -> int:
+        self.found.week_range = True
+        return m.end()
+
+    def _ordinal(self, m: re.Match[str]) -> int:
+        self.found.days.append(DaySpec("dom", (int(m.group(1)),)))
+        return m.end()
+
+    def _zones_anywhere(self) -> None:
+        w = self.work
+        for m in _ZONE_ANY_OFFSET.finditer(w):
+            self._set_offset(m.group(2), int(m.group(3)), int(m.group(4) or 0))
+            self._take(m.start(), m.end())
+        w = self.work
+        for m in _ZONE_TIME.finditer(w):
+            starts = [x.start() for x in re.finditer(r"\S+", m.group(1))]
+            for s0 in starts:
+                start = m.start(1) + s0
+                cand = w[start : m.end(1)]
+                name = self._lookup(cand, allow_city=True, original=self.text[start : m.end(1)])
+                if name:
+                    self._set_zone(name)
+                    self._take(start, m.end())
+                    break
+        for m in _ZONE_IANA.finditer(self.work):
+            name = self._lookup(m.group(1), allow_city=False)
+            if name:
+                self._set_zone(name)
+                self._take(m.start(), m.end())
+        if self.found.empty():
+            return
+        for m in _ZONE_ABBR_UPPER.finditer(self.text):
+            if self.work[m.start() : m.end()] != m.group(1).lower():
+                continue
+            abbr = m.group(1).lower()
+            if abbr in zones.ABBREVIATIONS and abbr not in ("z",):
+                self._set_zone(zones.abbreviation_zone(abbr, self.user_zone))
+                self._take(m.start(), m.end())
+
+
+def _int(s: str | None) -> int | None:
+    return int(s) if s else None
+
+
+def _check_clock(hour: int, minute: int, mer: str | None, text: str) -> None:
+    if minute > 59 or hour > 23 or (mer and not 1 <= hour <= 12):
+        shown = f"{hour}:{minute:02d}{mer or ''}" if mer else f"{hour}:{minute:02d}"
+        raise DateParseError(f"{shown} is not a valid time of day.")

@@ -1,0 +1,233 @@
+"""Words for dates in the supported languages, each tagged with its language.
+
+Only the languages enabled for a parse are compiled into its patterns, so a French word
+never matches in an English-only configuration.
+"""
+
+from __future__ import annotations
+
+DEFAULT_LANGUAGES: tuple[str, ...] = ("en", "es", "fr", "de", "pt")
+
+# word -> weekday (0 = Monday); "weak" entries are short forms that are also common words.
+WEEKDAYS: dict[str, dict[str, int]] = {
+    "en": {
+        "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2,
+        "weds": 2, "thursday": 3, "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4,
+        "saturday": 5, "sat": 5, "sunday": 6, "sun": 6,
+    },
+    "es": {
+        "lunes": 0, "martes": 1, "miércoles": 2, "miercoles": 2, "jueves": 3, "viernes": 4,
+        "sábado": 5, "sabado": 5, "domingo": 6,
+    },
+    "fr": {
+        "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5,
+        "dimanche": 6,
+    },
+    "de": {
+        "montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4,
+        "samstag": 5, "sonnabend": 5, "sonntag": 6,
+    },
+    "pt": {
+        "segunda-feira": 0, "segunda": 0, "terça-feira": 1, "terça": 1, "terca": 1,
+        "quarta-feira": 2, "quarta": 2, "quinta-feira": 3, "quinta": 3, "sexta-feira": 4,
+        "sexta": 4, "sábado": 5, "sabado": 5, "domingo": 6,
+    },
+}  # fmt: skip
+WEAK_WEEKDAYS = {"mon", "sat", "sun", "wed", "segunda", "quarta", "quinta", "sexta"}
+
+MONTHS: dict[str, dict[str, int]] = {
+    "en": {
+        "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
+        "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+        "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11,
+        "nov": 11, "december": 12, "dec": 12,
+    },
+    "es": {
+        "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
+        "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11,
+        "diciembre": 12,
+    },
+    "fr": {
+        "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
+        "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
+        "décembre": 12, "decembre": 12,
+    },
+    "de": {
+        "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "april": 4, "mai": 5,
+        "juni": 6, "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11,
+        "dezember": 12,
+    },
+    "pt": {
+        "janeiro": 1, "fevereiro": 2, "março": 3, "marco": 3, "abril": 4, "maio": 5,
+        "junho": 6, "julho": 7, "agosto": 8, "setembro": 9, "outubro": 10, "novembro": 11,
+        "dezembro": 12,
+    },
+}  # fmt: skip
+
+# Day words: word -> days from today ("tonight" also sets the evening).
+DAY_WORDS: dict[str, dict[str, int]] = {
+    "en": {
+        "today": 0, "tonight": 0, "tomorrow": 1, "tmrw": 1, "tmr": 1, "tomorow": 1,
+        "day after tomorrow": 2, "the day after tomorrow": 2, "yesterday": -1,
+    },
+    "es": {"hoy": 0, "mañana": 1, "manana": 1, "pasado mañana": 2, "pasado manana": 2},
+    "fr": {"aujourd'hui": 0, "aujourd’hui": 0, "demain": 1, "après-demain": 2, "apres-demain": 2},
+    "de": {"heute": 0, "morgen": 1, "übermorgen": 2, "uebermorgen": 2},
+    "pt": {"hoje": 0, "amanhã": 1, "amanha": 1, "depois de amanhã": 2, "depois de amanha": 2},
+}  # fmt: skip
+
+# Phrases naming a part of the day -> (part, days from today or None).
+PARTS: dict[str, dict[str, tuple[str, int | None]]] = {
+    "en": {
+        "this morning": ("morning", 0), "this afternoon": ("afternoon", 0),
+        "this evening": ("evening", 0), "tonight": ("evening", 0),
+        "in the morning": ("morning", None), "in the afternoon": ("afternoon", None),
+        "in the evening": ("evening", None), "at night": ("evening", None),
+        "morning": ("morning", None), "afternoon": ("afternoon", None),
+        "evening": ("evening", None), "night": ("evening", None), "noonish": ("afternoon", None),
+    },
+    "es": {
+        "esta mañana": ("morning", 0), "esta tarde": ("afternoon", 0),
+        "esta noche": ("evening", 0), "por la mañana": ("morning", None),
+        "de la mañana": ("morning", None), "por la tarde": ("afternoon", None),
+        "de la tarde": ("afternoon", None), "por la noche": ("evening", None),
+        "de la noche": ("evening", None),
+    },
+    "fr": {
+        "ce matin": ("morning", 0), "cet après-midi": ("afternoon", 0),
+        "cet apres-midi": ("afternoon", 0), "ce soir": ("evening", 0),
+        "le matin": ("morning", None), "du matin": ("morning", None), "matin": ("morning", None),
+        "l'après-midi": ("afternoon", None), "de l'après-midi": ("afternoon", None),
+        "après-midi": ("afternoon", None), "apres-midi": ("afternoon", None),
+        "le soir": ("evening", None), "du soir": ("evening", None), "soir": ("evening", None),
+    },
+    "de": {
+        "heute morgen": ("morning", 0), "heute nachmittag": ("afternoon", 0),
+        "heute abend": ("evening", 0), "morgen früh": ("morning", 1),
+        "am morgen": ("morning", None), "morgens": ("morning", None),
+        "am vormittag": ("morning", None), "vormittags": ("morning", None),
+        "vormittag": ("morning", None), "früh": ("morning", None),
+        "am nachmittag": ("afternoon", None), "nachmittags": ("afternoon", None),
+        "nachmittag": ("afternoon", None), "am abend": ("evening", None),
+        "abends": ("evening", None), "abend": ("evening", None),
+    },
+    "pt": {
+        "esta manhã": ("morning", 0), "esta tarde": ("afternoon", 0),
+        "esta noite": ("evening", 0), "hoje à noite": ("evening", 0),
+        "de manhã": ("morning", None), "pela manhã": ("morning", None),
+        "da manhã": ("morning", None), "à tarde": ("afternoon", None),
+        "da tarde": ("afternoon", None), "de tarde": ("afternoon", None),
+        "à noite": ("evening", None), "da noite": ("evening", None),
+        "de noite": ("evening", None),
+    },
+}  # fmt: skip
+
+# Modifiers around a weekday.
+NEXT_BEFORE = {
+    "en": ["next", "coming", "this coming"],
+    "es": ["el próximo", "el proximo", "próximo", "proximo", "la próxima", "próxima"],
+    "fr": ["prochain", "prochaine"],
+    "de": ["nächsten", "nächster", "nächste", "naechsten", "kommenden", "kommender", "am nächsten"],
+    "pt": ["na próxima", "no próximo", "próxima", "proxima", "próximo", "proximo"],
+}
+NEXT_AFTER = {
+    "en": [],
+    "es": ["próximo", "proximo", "que viene"],
+    "fr": ["prochain", "prochaine"],
+    "de": [],
+    "pt": ["que vem"],
+}
+THIS_BEFORE = {
+    "en": ["this"],
+    "es": ["este", "esta"],
+    "fr": ["ce", "cette"],
+    "de": ["diesen", "dieser", "diese", "am kommenden"],
+    "pt": ["esta", "este", "nesta", "neste"],
+}
+NEXT_WEEK = {
+    "en": ["next week"],
+    "es": ["la semana que viene", "la próxima semana", "la proxima semana", "semana que viene"],
+    "fr": ["la semaine prochaine", "semaine prochaine"],
+    "de": ["nächste woche", "nächster woche", "naechste woche"],
+    "pt": ["semana que vem", "na próxima semana", "próxima semana"],
+}
+AFTER_NEXT = {"en": ["after next"], "es": [], "fr": [], "de": [], "pt": []}
+ON_ARTICLE = {
+    "en": ["on"],
+    "es": ["el"],
+    "fr": ["le"],
+    "de": ["am"],
+    "pt": ["na", "no"],
+}
+
+# Clock words.
+NOON = {
+    "en": ["noon", "midday", "12 noon"],
+    "es": ["mediodía", "mediodia"],
+    "fr": ["midi"],
+    "de": ["mittag", "mittags"],
+    "pt": ["meio-dia", "meio dia"],
+}
+MIDNIGHT = {
+    "en": ["midnight tonight", "midnight"],
+    "es": ["medianoche"],
+    "fr": ["minuit"],
+    "de": ["mitternacht"],
+    "pt": ["meia-noite", "meia noite"],
+}
+AT_WORDS = {
+    "en": ["at", "@", "around", "by"],
+    "es": ["a las", "a la"],
+    "fr": ["à", "vers"],
+    "de": ["um", "gegen"],
+    "pt": ["às", "à"],
+}
+HOUR_SUFFIX = ["o'clock", "oclock", "uhr", "h", "heures", "heure", "horas", "hrs"]
+
+# Offsets from now.
+IN_WORDS = {
+    "en": ["in"],
+    "es": ["en", "dentro de"],
+    "fr": ["dans"],
+    "de": ["in"],
+    "pt": ["em", "daqui a", "dentro de"],
+}
+UNITS: dict[str, dict[str, str]] = {
+    "en": {
+        "minutes": "minutes", "minute": "minutes", "mins": "minutes", "min": "minutes",
+        "hours": "hours", "hour": "hours", "hrs": "hours", "hr": "hours", "h": "hours",
+        "days": "days", "day": "days", "weeks": "weeks", "week": "weeks", "wks": "weeks",
+        "months": "months", "month": "months",
+    },
+    "es": {
+        "minutos": "minutes", "minuto": "minutes", "horas": "hours", "hora": "hours",
+        "días": "days", "día": "days", "dias": "days", "dia": "days", "semanas": "weeks",
+        "semana": "weeks", "meses": "months", "mes": "months",
+    },
+    "fr": {
+        "minutes": "minutes", "minute": "minutes", "heures": "hours", "heure": "hours",
+        "jours": "days", "jour": "days", "semaines": "weeks", "semaine": "weeks",
+        "mois": "months",
+    },
+    "de": {
+        "minuten": "minutes", "minute": "minutes", "stunden": "hours", "stunde": "hours",
+        "tagen": "days", "tage": "days", "tag": "days", "wochen": "weeks", "woche": "weeks",
+        "monaten": "months", "monate": "months", "monat": "months",
+    },
+    "pt": {
+        "minutos": "minutes", "minuto": "minutes", "horas": "hours", "hora": "hours",
+        "dias": "days", "dia": "days", "semanas": "weeks", "semana": "weeks",
+        "meses": "months", "mês": "months", "mes": "months",
+    },
+}  # fmt: skip
+NUMBER_WORDS: dict[str, float] = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "fifteen": 15, "twenty": 20, "thirty": 30, "forty-five": 45, "forty five": 45,
+    "ninety": 90, "half an": 0.5, "half a": 0.5, "a couple of": 2, "a couple": 2,
+    "couple of": 2, "a few": 3,
+    "un": 1, "una": 1, "uno": 1, "une": 1, "ein": 1, "eine": 1, "einer": 1, "einem": 1,
+    "um": 1, "uma": 1, "dos": 2, "deux": 2, "zwei": 2, "dois": 2, "duas": 2,
+    "tres": 3, "trois": 3, "drei": 3, "três": 3,
+}  # fmt: skip
+FROM_NOW = ["from now", "from today", "later"]

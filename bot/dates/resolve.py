@@ -1,0 +1,356 @@
+"""Decide what the parts found by the grammar mean, by the rules of DATES.md."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import TypeVar
+
+from . import zones
+from .grammar import Clock, DaySpec, Found, Scanner
+from .model import DateParseError, Granularity, ParsedWhen
+
+T = TypeVar("T")
+PART_HOURS = {"morning": (8, 12), "afternoon": (12, 17), "evening": (17, 21)}
+
+
+@dataclass
+class Context:
+    text: str
+    user_zone: str
+    user_tz: tzinfo
+    now_utc: datetime
+    langs: tuple[str, ...]
+
+    @property
+    def today(self) -> date:
+        return self.now_utc.astimezone(self.user_tz).date()
+
+
+def make_context(
+    text: str, tz: str, now: datetime | None, langs: tuple[str, ...]
+) -> tuple[Context, list[str]]:
+    try:
+        user_zone = zones.resolve_user_zone(tz)
+    except ValueError as e:
+        raise DateParseError(str(e)) from None
+    user_tz = zones.zone(user_zone)
+    notes: list[str] = []
+    if now is None:
+        now_utc = datetime.now(UTC)
+    elif now.tzinfo is None or now.utcoffset() is None:
+        local, _ = zones.localize(now, user_tz)
+        now_utc = local.astimezone(UTC)
+    else:
+        now_utc = now.astimezone(UTC)
+    return Context(text, user_zone, user_tz, now_utc, langs), notes
+
+
+def parse(text: str, ctx: Context) -> ParsedWhen:
+    found = Scanner(text, ctx.langs, ctx.user_zone).scan()
+    if found.empty():
+        from .fallback import fallback
+
+        return fallback(text, ctx)
+    return Resolver(ctx, found).resolve()
+
+
+class Resolver:
+    def __init__(self, ctx: Context, found: Found) -> None:
+        self.ctx = ctx
+        self.f = found
+        self.notes: list[str] = []
+        if found.zone is not None:
+            self.zone_name, self.kind = found.zone.name, found.zone.kind
+            self.tz: tzinfo = found.zone.tz  # type: ignore[assignment]
+        else:
+            self.zone_name, self.kind, self.tz = ctx.user_zone, "iana", ctx.user_tz
+
+    # -- helpers ---------------------------------------------------------------------
+    def _local(self, d: date, t: time) -> datetime:
+        aware, note = zones.localize(datetime.combine(d, t), self.tz)
+        if note and note not in self.notes:
+            self.notes.append(note)
+        return aware
+
+    def _zone_today(self) -> date:
+        return self.ctx.now_utc.astimezone(self.tz).date()
+
+    def _instant(self, d: date, t: time) -> datetime:
+        return zones.localize(datetime.combine(d, t), self.tz)[0]
+
+    def _result(
+        self, start: datetime, end: datetime | None, granularity: Granularity
+    ) -> ParsedWhen:
+        matched, rest = split_text(self.ctx.text, self.f.spans)
+        return ParsedWhen(
+            text=self.ctx.text,
+            start=start,
+            end=end,
+            timezone=self.zone_name,
+            granularity=granularity,
+            matched=matched,
+            rest=rest,
+            notes=self.notes,
+            timezone_kind="offset" if self.kind == "offset" else "iana",
+        )
+
+    # -- the decision ----------------------------------------------------------------
+    def resolve(self) -> ParsedWhen:
+        f = self.f
+        days = _dedupe(f.days)
+        if len(days) > 1:
+            days = [d for d in days if not d.weak] or days[:1]
+        if len(days) > 1:
+            raise DateParseError("The text names two different dates; please give one.")
+        parts = [p for p in _dedupe(f.parts) if p[0] != "tonight_midnight"]
+        if len({p[0] for p in parts}) > 1:
+            raise DateParseError("The text names two parts of the day; please give one.")
+        part = parts[0][0] if parts else None
+        if not days and parts and parts[0][1] is not None:
+            days = [DaySpec("rel", (parts[0][1],))]
+        clocks = _dedupe(f.clocks)
+        if len(clocks) > 1 or (clocks and f.clock_range):
+            raise DateParseError("The text gives two different times; please give one.")
+        clock = clocks[0] if clocks else None
+
+        if f.elapsed:
+            if days or clock or f.clock_range or parts or f.calendar or f.week_range:
+                raise DateParseError("Give either an offset like 'in 2 hours' or a time.")
+            minutes = sum(n * (60 if u == "hours" else 1) for n, u in f.elapsed)
+            start = (self.ctx.now_utc + timedelta(minutes=minutes)).astimezone(self.tz)
+            return self._result(start, None, "minute")
+
+        day: date | None = None
+        if f.calendar:
+            if days or len(f.calendar) > 1:
+                raise DateParseError("The text names two different dates; please give one.")
+            n, unit, base = f.calendar[0]
+            day = _add(self.ctx.today + timedelta(days=base), int(n), unit)
+        if f.week_range:
+            if days or clock or f.clock_range or f.calendar:
+                raise DateParseError("Which day next week? Name the day, e.g. 'tuesday next week'.")
+            monday = self.ctx.today - timedelta(days=self.ctx.today.weekday()) + timedelta(days=7)
+            start = self._local(monday, time(0))
+            end = self._local(monday + timedelta(days=7), time(0))
+            return self._result(start, end, "range")
+
+        if f.clock_range:
+            t1, t2 = _range_times(f.clock_range, part)
+            if day is None and days:
+                day = self._day(days[0], lambda d: self._instant(d, t1) > self.ctx.now_utc)
+            if day is None:
+                day = self._next_after_now(t1)
+            start = self._local(day, t1)
+            end_day = day if t2 > t1 else day + timedelta(days=1)
+            end = self._local(end_day, t2)
+            return self._result(start, end, "range")
+
+        if clock is not None:
+            if clock.special == "midnight":
+                if day is None and days:
+                    day = self._day(days[0], None)
+                day = (day if day is not None else self._zone_today()) + timedelta(days=1)
+                return self._result(self._local(day, time(0)), None, "minute")
+            t = time(_hour24(clock, part), clock.minute)
+            if day is None and days:
+                day = self._day(days[0], lambda d: self._instant(d, t) > self.ctx.now_utc)
+            if day is None:
+                day = self._next_after_now(t)
+            return self._result(self._local(day, t), None, "minute")
+
+        if part is not None:
+            h1, h2 = PART_HOURS[part]
+            if day is None and days:
+                day = self._day(days[0], None)
+            if day is None:
+                today = self.ctx.today
+                ends = self._instant(today, time(h2))
+                day = today if ends > self.ctx.now_utc else today + timedelta(days=1)
+            return self._result(self._local(day, time(h1)), self._local(day, time(h2)), "range")
+
+        if day is None:
+            day = self._day(days[0], None)
+        return self._result(self._local(day, time(0)), None, "day")
+
+    def _next_after_now(self, t: time) -> date:
+        d = self._zone_today()
+        if self._instant(d, t) > self.ctx.now_utc:
+            return d
+        return d + timedelta(days=1)
+
+    def _day(self, spec: DaySpec, ahead: Callable[[date], bool] | None) -> date:
+        today = self.ctx.today
+        v = spec.value
+        if spec.kind == "rel":
+            return today + timedelta(days=int(v[0]))  # type: ignore[arg-type]
+        if spec.kind == "iso":
+            y, m, d = (int(x) for x in v)  # type: ignore[arg-type]
+            return _valid(y, m, d)
+        if spec.kind == "date":
+            month, dom, year = v
+            return self._month_day(int(month), int(dom), year)  # type: ignore[arg-type]
+        if spec.kind == "dom":
+            return self._day_of_month(int(v[0]))  # type: ignore[arg-type]
+        if spec.kind == "numeric":
+            return self._numeric(int(v[0]), int(v[1]), v[2])  # type: ignore[arg-type]
+        wd, mode = int(v[0]), v[1]  # type: ignore[arg-type]
+        delta = (wd - today.weekday()) % 7
+        if mode == "bare":
+            if delta == 0 and not (ahead is not None and ahead(today)):
+                delta = 7
+        elif mode == "next":
+            delta = delta or 7
+        elif mode == "after_next":
+            delta = (delta or 7) + 7
+        elif mode == "next_week":
+            delta = 7 - today.weekday() + wd
+        return today + timedelta(days=delta)
+
+    def _month_day(self, month: int, dom: int, year: int | None) -> date:
+        if year is not None:
+            return _valid(year, month, dom)
+        if not 1 <= month <= 12 or not 1 <= dom <= (29 if month == 2 else _mdays(2001, month)):
+            raise DateParseError(f"{calendar.month_name[month]} {dom} is not a date.")
+        today = self.ctx.today
+        for y in range(today.year, today.year + 9):
+            if dom <= _mdays(y, month) and date(y, month, dom) >= today:
+                return date(y, month, dom)
+        raise DateParseError("That date is too far away.")  # pragma: no cover
+
+    def _day_of_month(self, dom: int) -> date:
+        if not 1 <= dom <= 31:
+            raise DateParseError(f"There is no day {dom} in a month.")
+        today = self.ctx.today
+        y, m = today.year, today.month
+        for _ in range(14):
+            if dom <= _mdays(y, m) and date(y, m, dom) >= today:
+                return date(y, m, dom)
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        raise DateParseError("That date is too far away.")  # pragma: no cover
+
+    def _numeric(self, a: int, b: int, year: int | None) -> date:
+        if year is not None and year < 100:
+            year += 2000
+
+        def ok(month: int, dom: int) -> bool:
+            if not 1 <= month <= 12:
+                return False
+            limit = _mdays(year, month) if year else (29 if month == 2 else _mdays(2001, month))
+            return 1 <= dom <= limit
+
+        month_first, day_first = ok(a, b), ok(b, a)
+        if not (month_first or day_first):
+            raise DateParseError(f"{a}/{b} is not a valid date.")
+        if month_first and day_first and a != b:
+            if zones.is_us_zone(self.ctx.user_zone):
+                self.notes.append("month_first_assumed")
+                day_first = False
+            else:
+                self.notes.append("day_first_assumed")
+                month_first = False
+        month, dom = (a, b) if month_first else (b, a)
+        return self._month_day(month, dom, year)
+
+
+def _hour24(c: Clock, part: str | None) -> int:
+    h = c.hour
+    if c.special == "noon":
+        return 12
+    if c.meridiem == "am":
+        return h % 12
+    if c.meridiem == "pm":
+        return h % 12 + 12
+    if c.literal or h == 0 or h >= 13:
+        return h
+    if part in ("afternoon", "evening"):
+        return h + 12 if h < 12 else 12
+    if part == "morning":
+        return h
+    if 8 <= h <= 12:
+        return h
+    if 1 <= h <= 6:
+        return h + 12
+    raise DateParseError(f"Did you mean {h}am or {h}pm? Please say which.")
+
+
+def _range_times(r: tuple[Clock, Clock], part: str | None) -> tuple[time, time]:
+    a, b = r
+    if a.meridiem is None and b.meridiem is not None and not a.literal:
+        h2 = _hour24(b, part)
+        h1 = _hour24(Clock(a.hour, a.minute, b.meridiem), part)
+        if (h1, a.minute) > (h2, b.minute):
+            h1 = _hour24(Clock(a.hour, a.minute, "am" if b.meridiem == "pm" else "pm"), part)
+    elif b.meridiem is None and a.meridiem is not None and not b.literal:
+        h1 = _hour24(a, part)
+        h2 = _hour24(Clock(b.hour, b.minute, a.meridiem), part)
+        if (h2, b.minute) <= (h1, a.minute):
+            h2 = _hour24(Clock(b.hour, b.minute, "pm" if a.meridiem == "am" else "am"), part)
+    else:
+        h1 = _hour24(a, part)
+        h2 = _hour24(b, part) if (b.literal or b.hour >= 13 or part) else None  # type: ignore[assignment]
+        if h2 is None:
+            h2 = b.hour if (b.hour, b.minute) > (h1, a.minute) else b.hour + 12
+            if h2 > 23 or (h2 - h1) >= 12:
+                h2 = _hour24(b, part)
+    return time(h1, a.minute), time(h2 % 24, b.minute)
+
+
+def _mdays(year: int | None, month: int) -> int:
+    return calendar.monthrange(year or 2001, month)[1]
+
+
+def _valid(y: int, m: int, d: int) -> date:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        raise DateParseError(f"{y:04d}-{m:02d}-{d:02d} is not a date.") from None
+
+
+def _add(d: date, n: int, unit: str) -> date:
+    if unit == "days":
+        return d + timedelta(days=n)
+    if unit == "weeks":
+        return d + timedelta(days=7 * n)
+    total = d.month - 1 + n
+    y, m = d.year + total // 12, total % 12 + 1
+    return date(y, m, min(d.day, _mdays(y, m)))
+
+
+def _dedupe(items: list[T]) -> list[T]:
+    out = []
+    for x in items:
+        if x not in out:
+            out.append(x)
+    return out
+
+
+_CONNECTOR = re.compile(
+    r"(?i)(?<![\w@])(?:at|on|for|by|from|around|el|le|am|um|a las|à|às|de|para|pour|für)\s*$"
+)
+
+
+def split_text(text: str, spans: list[tuple[int, int]]) -> tuple[str, str]:
+    """(matched, rest): the date parts joined, and the text without them."""
+    spans = sorted(spans)
+    merged: list[list[int]] = []
+    for s, e in spans:
+        if merged and re.fullmatch(r"[\s,]*", text[merged[-1][1] : s]):
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    matched = " ".join(text[s:e].strip() for s, e in merged)
+    pieces: list[str] = []
+    pos = 0
+    for s, e in merged:
+        before = text[pos:s]
+        before = _CONNECTOR.sub("", before)
+        pieces.append(before)
+        pos = e
+    pieces.append(text[pos:])
+    rest = " ".join(" ".join(pieces).split())
+    rest = re.sub(r"\s+([,.!?])", r"\1", rest).strip(" ,;-–")
+    return matched, rest

@@ -1,0 +1,48 @@
+"""`python -m bot parse-date TEXT --tz ZONE [--now ISO]`: print the reading as JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot parse-date",
+        description="Resolve a date phrase to a timezone-aware instant (JSON on stdout).",
+    )
+    parser.add_argument("text", nargs="+", help="the phrase, e.g. 'tomorrow at 3pm'")
+    parser.add_argument("--tz", default="UTC", help="the user's IANA zone (default UTC)")
+    parser.add_argument(
+        "--now", default=None, help="reference time, ISO 8601; naive means local to --tz"
+    )
+    parser.add_argument("--languages", default=None, help="comma-separated, e.g. en,es")
+    args = parser.parse_args(argv)
+
+    from bot.dates import DateParseError, parse_when
+
+    text = " ".join(args.text)
+    now = None
+    if args.now:
+        try:
+            now = datetime.fromisoformat(args.now)
+        except ValueError:
+            return _error(f"--now {args.now!r} is not an ISO 8601 date-time")
+    langs = tuple(x.strip() for x in args.languages.split(",")) if args.languages else None
+    try:
+        result = parse_when(text, args.tz, now, languages=langs)
+    except DateParseError as e:
+        return _error(str(e))
+    print(json.dumps(result.to_json(), ensure_ascii=False))
+    return 0
+
+
+def _error(message: str) -> int:
+    print(json.dumps({"error": message}, ensure_ascii=False))
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
