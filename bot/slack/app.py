@@ -38,7 +38,6 @@ def build_app(
         signing_secret=(settings.slack_signing_secret.value or None) if not socket_mode else None,
         process_before_response=not socket_mode,
         request_verification_enabled=not socket_mode,
-        token_verification_enabled=False,
         raise_error_for_unhandled_request=False,
         logger=logging.getLogger("bot.slack.bolt"),
     )
