@@ -40,7 +40,7 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
 
 
 @pytest.fixture
-def register_secret(request: pytest.FixtureRequest) -> Callable[[str], str]:
+def add_secret(request: pytest.FixtureRequest) -> Callable[[str], str]:
     """The suite's `register_secret` from tests/conftest.py.
 
     Imported by name, `tests.conftest` would be a second copy of that module whose secret

@@ -47,9 +47,9 @@ def _closed_port() -> int:
 
 
 async def test_unreachable_postgres_names_database_url_and_masks_the_password(
-    register_secret: Callable[[str], str], caplog: pytest.LogCaptureFixture
+    add_secret: Callable[[str], str], caplog: pytest.LogCaptureFixture
 ) -> None:
-    password = register_secret("pg-Pass-9f3b7c21")
+    password = add_secret("pg-Pass-9f3b7c21")
     url = f"postgresql://bot:{password}@127.0.0.1:{_closed_port()}/app"
     with pytest.raises(StoreError) as info:
         await open_store(url)
@@ -148,11 +148,11 @@ async def test_postgres_scheme_alias_and_search_path_option_choose_the_schema(
 
 @pytest.mark.postgres
 async def test_postgres_describe_masks_the_password(
-    pg_schema: tuple[str, str], register_secret: Callable[[str], str]
+    pg_schema: tuple[str, str], add_secret: Callable[[str], str]
 ) -> None:
     url, schema = pg_schema
     # trust auth ignores the password, so a made-up one still connects
-    password = register_secret("never-shown-7d2e")
+    password = add_secret("never-shown-7d2e")
     with_password = url.replace("@", f":{password}@", 1)
     store = await open_store(with_password, schema=schema)
     try:
