@@ -20,6 +20,19 @@ from bot.slack.views.model import BookingResult, EventInfo
 
 log = logging.getLogger(__name__)
 
+#: the site's location types, as people say them
+LOCATION_NAMES = {
+    "phone_guest": "Phone call (the host calls the attendee)",
+    "phone_organizer": "Phone call (the attendee calls the host)",
+    "in_person_guest": "In person, at the attendee's address",
+    "in_person_organizer": "In person, at the host's place",
+    "online_meeting": "Online meeting",
+    "google_meet": "Google Meet",
+    "zoom_meeting": "Zoom",
+    "ms_teams": "Microsoft Teams",
+    "custom": "See the booking confirmation",
+}
+
 
 class BookingPending(Exception):
     """Another request for the same intent is still working and did not finish in time."""
@@ -114,6 +127,9 @@ class BookingService:
         start = booking.start_utc.astimezone(zone) if booking.start_utc else intent.start
         end = booking.end_utc.astimezone(zone) if booking.end_utc else None
         location = booking.location or intent.phone or intent.address or None
+        location = LOCATION_NAMES.get(location or "", location)
+        if location is None and intent.event.location_type:
+            location = LOCATION_NAMES.get(intent.event.location_type)
         return BookingResult(
             booking_id=int(booking.id),
             event_title=intent.event.title,

@@ -21,7 +21,7 @@ from bot.slack.flows.common import (
     today_in,
 )
 from bot.slack.forms import SITE_FIELD_BLOCKS, FormData, read_metadata, read_state, validate
-from bot.slack.ids import BlockId
+from bot.slack.ids import ActionId, BlockId
 from bot.slack.text import truncate
 from bot.slack.views import modal
 from bot.slack.views.fmt import clock
@@ -155,6 +155,7 @@ async def refresh(deps: Deps, client: Any, body: dict[str, Any]) -> None:
     view = body["view"]
     meta = read_metadata(view)
     form = read_state(view)
+    action_id = ((body.get("actions") or [{}])[0]).get("action_id")
     try:
         events = await deps.events()
         timezone = iana_or(form.timezone, meta.get("z") or "UTC")
@@ -167,6 +168,8 @@ async def refresh(deps: Deps, client: Any, body: dict[str, Any]) -> None:
             day=form.day,
             time_value=form.time_value,
             values=form,
+            # a new event: move to its first free day (the user picks the day afterwards)
+            auto_day=action_id == ActionId.EVENT,
         )
         new_meta = {**meta, **metadata(meta.get("c"), meta.get("u") or "", state)}
         await client.views_update(

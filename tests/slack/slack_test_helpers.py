@@ -1,0 +1,49 @@
+"""Helpers to read what the bot showed in the Slack stand-in."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.slack.testing import LocalStack
+
+
+def all_text(node: Any) -> str:
+    """Every string inside a message, view or block list, joined (for assertions)."""
+    if isinstance(node, dict):
+        return " ".join(all_text(v) for v in node.values())
+    if isinstance(node, list):
+        return " ".join(all_text(v) for v in node)
+    return node if isinstance(node, str) else ""
+
+
+def ephemerals(stack: LocalStack, user: str) -> list[dict[str, Any]]:
+    return stack.slack.ephemerals(user)
+
+
+def last_ephemeral(stack: LocalStack, user: str) -> dict[str, Any]:
+    found = stack.slack.ephemerals(user)
+    assert found, "no ephemeral message was shown"
+    return found[-1]
+
+
+def methods(stack: LocalStack) -> list[str]:
+    return [c.method for c in stack.slack.calls]
+
+
+def button_values(message: dict[str, Any], prefix: str) -> list[dict[str, Any]]:
+    out = []
+    for block in message.get("blocks") or []:
+        for el in block.get("elements") or []:
+            if el.get("type") == "button" and el.get("action_id", "").startswith(prefix):
+                out.append(json.loads(el["value"]))
+    return out
+
+
+def block(view: dict[str, Any], block_id_prefix: str) -> dict[str, Any]:
+    for b in view.get("blocks") or []:
+        if (b.get("block_id") or "").startswith(block_id_prefix):
+            return b
+    raise AssertionError(
+        f"no block {block_id_prefix!r} in view: {[b.get('block_id') for b in view['blocks']]}"
+    )
