@@ -14,7 +14,8 @@ headers, for the bot's rejection and de-duplication tests.
 Slack's side effects are applied to the stand-in after the bot answers: a slash
 command's ack text becomes an ephemeral, a view_submission's ack closes/updates/pushes
 the view or records its errors, view_closed closes the view, and select/date choices
-made in a view are remembered in its state for the next payload.
+made in a view are remembered in its state for the next payload. An ack Slack would
+refuse (``response_action`` with an invalid view) raises `SlackError`, so the bug shows.
 """
 
 from __future__ import annotations

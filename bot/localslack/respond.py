@@ -111,6 +111,8 @@ def apply_submission_ack(s: LocalSlack, view_id: str, status: int, body: Any) ->
                 depth = sum(1 for v in s.view_map().values() if v.get("root_view_id") == root)
                 if depth >= MAX_VIEW_STACK:
                     raise SlackError("push_limit_reached")
-                api.open_view(s, view, previous_view_id=view_id, root_view_id=root)
+                pushed = api.open_view(s, view, previous_view_id=view_id, root_view_id=root)
+                if view_id in s.view_owner:
+                    s.view_owner[pushed["id"]] = s.view_owner[view_id]
         else:
             s.close_view(view_id)

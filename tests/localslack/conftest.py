@@ -203,7 +203,18 @@ class TinyBot:
         async def submit(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
             self.received.append(("submission", body))
             email = view["state"]["values"]["email"]["email_in"]["value"] or ""
-            if "@" not in email:
+            name = view["state"]["values"]["name"]["name_in"]["value"]
+            if name in ("good update", "bad update"):
+                title = "Booked" if name == "good update" else "Booked for " + "x" * 30
+                done = {
+                    "type": "modal",
+                    "title": {"type": "plain_text", "text": title},
+                    "blocks": [
+                        {"type": "section", "text": {"type": "mrkdwn", "text": "See you then"}}
+                    ],
+                }
+                await ack(response_action="update", view=done)
+            elif "@" not in email:
                 await ack(response_action="errors", errors={"email": "Enter an email"})
             else:
                 await ack()

@@ -6,12 +6,14 @@ import asyncio
 import json
 
 import httpx
+import pytest
 
 from bot.localslack import (
     DEMO_CHANNEL,
     U_ALICE,
     U_BOB,
     LocalSlack,
+    SlackError,
     SlackRequester,
     SyncSlackRequester,
     sign,
@@ -152,6 +154,24 @@ async def test_submission_errors_keep_the_modal_open(
     assert resp.json() == {"response_action": "errors", "errors": {"email": "Enter an email"}}
     assert slack.view_errors[view_id] == {"email": "Enter an email"}
     assert view_id in slack.views
+
+
+async def test_submission_update_is_applied_and_checked(
+    requester: SlackRequester, slack: LocalSlack
+) -> None:
+    view_id = await open_modal(requester, slack)
+    await requester.view_submission(view_id, {"name": "good update"})
+    assert slack.view(view_id)["title"]["text"] == "Booked"
+    second = await open_modal_again(requester, slack, view_id)
+    with pytest.raises(SlackError) as info:
+        await requester.view_submission(second, {"name": "bad update"})
+    assert info.value.error == "invalid_arguments"
+    assert "/view/title/text" in info.value.messages[0]
+
+
+async def open_modal_again(requester: SlackRequester, slack: LocalSlack, other: str) -> str:
+    await requester.command("/book", "demo", U_ALICE)
+    return next(v["id"] for v in slack.open_modals() if v["id"] != other)
 
 
 async def test_unknown_option_is_a_clear_error(
