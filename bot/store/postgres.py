@@ -21,7 +21,7 @@ import psycopg
 from psycopg_pool import AsyncConnectionPool
 
 from bot.store.base import SCHEMA_VERSION, ClaimAttempt, Store, StoreError, StoreOptions, load_json
-from bot.store.urls import PostgresTarget, scrub
+from bot.store.urls import PostgresTarget, mask_url, scrub
 
 T = TypeVar("T")
 
@@ -55,6 +55,10 @@ class PostgresStore(Store):
     def location(self) -> str:
         return self.target.location()
 
+    @property
+    def _shown_url(self) -> str:
+        return mask_url(self.target.url)
+
     # -- lifecycle -------------------------------------------------------------------
 
     async def _open(self) -> None:
@@ -70,7 +74,7 @@ class PostgresStore(Store):
         except psycopg.Error as exc:
             raise StoreError(
                 f"cannot connect to the state store named by DATABASE_URL "
-                f"({self.location}): {self._scrub(exc)}"
+                f"({self._shown_url}): {self._scrub(exc)}"
             ) from None
         try:
             async with conn:
@@ -78,7 +82,7 @@ class PostgresStore(Store):
         except psycopg.Error as exc:
             raise StoreError(
                 f"cannot prepare the state store named by DATABASE_URL "
-                f"({self.location}): {self._scrub(exc)}"
+                f"({self._shown_url}): {self._scrub(exc)}"
             ) from None
         pool = AsyncConnectionPool(
             self.target.url,
@@ -100,7 +104,7 @@ class PostgresStore(Store):
             await pool.close()
             raise StoreError(
                 f"cannot connect to the state store named by DATABASE_URL "
-                f"({self.location}): {self._scrub(exc)}"
+                f"({self._shown_url}): {self._scrub(exc)}"
             ) from None
         self._pool = pool
 

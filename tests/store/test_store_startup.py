@@ -50,11 +50,12 @@ async def test_unreachable_postgres_names_database_url_and_masks_the_password(
     add_secret: Callable[[str], str], caplog: pytest.LogCaptureFixture
 ) -> None:
     password = add_secret("pg-Pass-9f3b7c21")
-    url = f"postgresql://bot:{password}@127.0.0.1:{_closed_port()}/app"
+    port = _closed_port()
+    url = f"postgresql://bot:{password}@127.0.0.1:{port}/app"
     with pytest.raises(StoreError) as info:
         await open_store(url)
     message = str(info.value)
-    assert "DATABASE_URL" in message
+    assert f"DATABASE_URL (postgresql://bot:****@127.0.0.1:{port}/app)" in message
     assert "127.0.0.1" in message and "refused" in message.lower()
     assert password not in message and password not in repr(info.value)
     shown = "".join(traceback.format_exception(info.value))
