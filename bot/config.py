@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlparse
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -129,13 +128,6 @@ class Settings:
         for name in names:
             if not getattr(self, name.lower()):
                 raise ConfigError(name, "is not set (see .env.example)")
-
-    @property
-    def sqlite_path(self) -> Path | None:
-        """The SQLite file for a sqlite:/// DATABASE_URL, else None."""
-        if not self.database_url.startswith("sqlite:"):
-            return None
-        return Path(urlparse(self.database_url).path.lstrip("/") or "var/bot.sqlite3")
 
 
 def _check_url(variable: str, url: str) -> None:
