@@ -11,9 +11,9 @@ from bot.slack.views.model import EventInfo
 EMAIL_IN_TEXT = re.compile(
     r"(?:<mailto:)?([A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)(?:\|[^>]*>)?"
 )
-MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
+MENTION = re.compile(r"<@([UW][A-Z0-9_]+)(?:\|([^>]*))?>")
 STOPWORDS = {
-    "a", "an", "the", "with", "for", "book", "me", "meeting", "call", "at", "on", "and",
+    "a", "an", "the", "with", "for", "book", "me", "meeting", "at", "on", "and",
     "please", "to", "of", "in", "by", "my", "us", "schedule", "set", "up", "session",
 }  # fmt: skip
 _WORD = re.compile(r"[\w']+", re.UNICODE)
@@ -55,22 +55,24 @@ def words(text: str) -> list[str]:
     return [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS]
 
 
-def _score(query: list[str], event: EventInfo) -> float:
+def _word_score(qw: str, title_words: list[str]) -> float:
+    best = 0.0
+    for tw in title_words:
+        if qw == tw:
+            return 1.0
+        score = SequenceMatcher(None, qw, tw).ratio()
+        if len(qw) >= 3 and tw.startswith(qw):
+            score = max(score, 0.9)
+        best = max(best, score)
+    return best if best >= 0.8 else 0.0
+
+
+def coverage(query: list[str], event: EventInfo) -> float:
+    """How much of what was typed the event's title accounts for (0..1)."""
     title_words = words(event.title)
     if not title_words or not query:
         return 0.0
-    q = " ".join(query)
-    t = " ".join(title_words)
-    if q == t:
-        return 1.0
-    total = 0.0
-    for qw in query:
-        best = max(SequenceMatcher(None, qw, tw).ratio() for tw in title_words)
-        if any(tw.startswith(qw) for tw in title_words) and len(qw) >= 3:
-            best = max(best, 0.9)
-        total += best if best >= 0.75 else 0.0
-    coverage = total / len(query)
-    return 0.5 * coverage + 0.5 * SequenceMatcher(None, q, t).ratio() * (coverage > 0)
+    return sum(_word_score(q, title_words) for q in query) / len(query)
 
 
 @dataclass
@@ -80,21 +82,21 @@ class EventMatch:
 
 
 def match_event(text: str, events: list[EventInfo]) -> EventMatch:
-    """The event the text names. Close scores are ambiguous and returned as candidates."""
+    """The event the text names (fuzzy, by title words). Several equally good matches
+    are ambiguous and come back as candidates, unless one title is exactly the text."""
     query = words(text)
     if not query or not events:
         return EventMatch(None, [])
-    # an event id typed as a number
-    if len(query) == 1 and query[0].isdigit():
+    if len(query) == 1 and query[0].isdigit():  # an event id typed as a number
         by_id = [e for e in events if e.id == int(query[0])]
         if by_id:
             return EventMatch(by_id[0], by_id)
-    scored = sorted(((_score(query, e), e) for e in events), key=lambda p: -p[0])
-    scored = [(s, e) for s, e in scored if s >= 0.45]
+    scored = [(coverage(query, e), e) for e in events]
+    scored = [(c, e) for c, e in scored if c >= 0.6]
     if not scored:
         return EventMatch(None, [])
-    best = scored[0][0]
-    close = [e for s, e in scored if best - s < 0.08]
+    top = max(c for c, _ in scored)
+    close = [e for c, e in sorted(scored, key=lambda p: -p[0]) if c >= top - 0.05]
     if len(close) == 1:
         return EventMatch(close[0], close)
     exact = [e for e in close if words(e.title) == query]

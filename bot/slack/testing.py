@@ -6,6 +6,7 @@ stand-ins; the app itself talks to them over HTTP like to the real services.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,10 +43,8 @@ class LocalStack:
 
     def stop(self) -> None:
         for part in (self.bot, self.slack, self.sandbox):
-            try:
+            with contextlib.suppress(Exception):  # stop the rest anyway
                 part.stop()
-            except Exception:  # stop the rest anyway
-                pass
 
     def __enter__(self) -> LocalStack:
         return self

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.slack import errors
 from bot.slack.deps import Deps
-from bot.slack.flows.common import fetch_slots, iana_or, today_in
+from bot.slack.flows.common import fetch_slots, iana_or, read_when, today_in
 from bot.slack.flows.oneline import Origin, default_range
 from bot.slack.matching import match_event, words
 from bot.slack.text import escape
@@ -23,8 +23,6 @@ MAX_PAGE = 40
 
 
 async def slots(deps: Deps, client: Any, origin: Origin, text: str) -> None:
-    from bot.dates import DateParseError, parse_when
-
     try:
         me = await deps.profile(client, origin.user_id)
         tz = iana_or(me.timezone, "UTC")
@@ -34,8 +32,8 @@ async def slots(deps: Deps, client: Any, origin: Origin, text: str) -> None:
                 **messages.event_list(events, intro="*Bookable events*"), replace_original=False
             )
             return
-        try:
-            when = parse_when(text, tz=tz, now=deps.now())
+        when = read_when(text, tz, deps.now())
+        if when is not None:
             event_text = when.rest
             tz = iana_or(when.timezone, tz)
             zone = ZoneInfo(tz)
@@ -46,7 +44,7 @@ async def slots(deps: Deps, client: Any, origin: Origin, text: str) -> None:
                 if (when.granularity == "range" and when.end is not None)
                 else None
             )
-        except DateParseError:
+        else:
             event_text = text
             first, last = default_range(deps, tz)
             window = None

@@ -19,6 +19,7 @@ from bot.slack.flows.common import (
     iana_or,
     nearest,
     parse_event_time,
+    read_when,
     today_in,
 )
 from bot.slack.flows.form import open_form
@@ -82,18 +83,12 @@ async def book_line(
     deps: Deps, client: Any, origin: Origin, text: str, *, event_id: int | None = None
 ) -> None:
     """The one-line flow. `event_id` is set when the user picked among ambiguous events."""
-    from bot.dates import DateParseError, parse_when
-
     try:
         me = await deps.profile(client, origin.user_id)
         user_tz = iana_or(me.timezone, "UTC")
         who = extract_attendees(text)
-        try:
-            when = parse_when(who.rest, tz=user_tz, now=deps.now())
-            event_text = when.rest
-        except DateParseError:
-            when = None
-            event_text = who.rest
+        when = read_when(who.rest, user_tz, deps.now())
+        event_text = when.rest if when is not None else who.rest
         name, email = await resolve_attendee(deps, client, me, who.emails, who.mentions)
         tz = iana_or(when.timezone if when else None, user_tz)
         prefill = Prefill(timezone=tz, name=name, email=email)

@@ -121,6 +121,8 @@ def slot_buttons(
 ) -> dict[str, Any]:
     """Free slots as Book buttons, one block of buttons per day, times in `timezone`."""
     blocks: list[dict[str, Any]] = [section(intro)]
+    if email:
+        blocks.append(context(f"Booking for {escape(name)} ({escape(email)})"))
     days = [d for d in sorted(slots_by_day) if slots_by_day[d]][:max_days]
     for day in days:
         slots = slots_by_day[day]

@@ -1,0 +1,172 @@
+"""Slash commands, buttons, events and request checks, end to end over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+
+from slack_test_helpers import all_text, button_values, last_ephemeral, methods
+
+from bot.localslack import DEMO_CHANNEL, U_ALICE, U_BOB
+from bot.slack.ids import ActionId, CallbackId
+from bot.slack.testing import LocalStack
+
+
+async def run(stack: LocalStack, command: str, text: str, user: str = U_ALICE) -> dict:
+    resp = await stack.requester.command(command, text, user)
+    assert resp.status == 200
+    stack.wait_idle()
+    return last_ephemeral(stack, user)
+
+
+async def click(stack: LocalStack, message: dict, action_id: str | None, user: str = U_ALICE, **kw):
+    resp = await stack.requester.click(message, action_id=action_id, user_id=user, **kw)
+    assert resp.status == 200
+    stack.wait_idle()
+    return resp
+
+
+async def test_help_for_each_command(stack: LocalStack) -> None:
+    book = all_text(await run(stack, "/book", "help"))
+    assert "/book demo with ana@acme.com next tue 3pm" in book
+    assert "next" in book.lower() and "tuesday" in book.lower()  # the dates help is included
+    assert "/slots demo tomorrow" in all_text(await run(stack, "/slots", "help"))
+    assert "/bookings past" in all_text(await run(stack, "/bookings", "help"))
+    assert "coming soon" in all_text(await run(stack, "/booking-settings", ""))
+    unknown = all_text(await run(stack, "/bookings", "yesterday"))
+    assert "`upcoming`, `past` or `all`" in unknown
+
+
+async def test_one_line_exact_free_slot_confirm_then_book_once(stack: LocalStack) -> None:
+    message = await run(stack, "/book", "demo with ana@acme.com next tue 3pm")
+    text = all_text(message)
+    assert "Product Demo &amp; Q&amp;A" in text
+    assert "Tue, Jan 14, 2025, 3:00 PM – 3:30 PM America/New_York (EST)" in text
+    assert "Ana (ana@acme.com)" in text
+    await click(stack, message, ActionId.BOOK_SLOT.value)
+    assert stack.booking_count() == 1
+    result = all_text(stack.slack.ephemerals(U_ALICE))
+    assert "Booked" in result and "ana@acme.com" in result
+    # a second click on the same Book button: the same booking, said so
+    await click(stack, message, ActionId.BOOK_SLOT.value)
+    assert stack.booking_count() == 1
+    assert "Already booked" in all_text(last_ephemeral(stack, U_ALICE))
+
+
+async def test_retried_button_request_books_once(stack: LocalStack) -> None:
+    message = await run(stack, "/book", "workshop with ana@acme.com jan 15 10am")
+    retry = stack.requester.variant(retry_num=1, retry_reason="http_timeout")
+    first = stack.requester.click(message, action_id=ActionId.BOOK_SLOT.value, user_id=U_ALICE)
+    second = retry.click(message, action_id=ActionId.BOOK_SLOT.value, user_id=U_ALICE)
+    await asyncio.gather(first, second)
+    stack.wait_idle()
+    assert stack.booking_count() == 1
+
+
+async def test_one_line_taken_slot_offers_nearest(stack: LocalStack) -> None:
+    message = await run(stack, "/book", "demo with ana@acme.com next tue 3pm")
+    await click(stack, message, ActionId.BOOK_SLOT.value)
+    assert stack.booking_count() == 1
+    message = await run(stack, "/book", "demo with bob@acme.com next tue 3pm")
+    text = all_text(message)
+    assert "is not free" in text and "nearest free times" in text
+    offered = [v["t"] for v in button_values(message, ActionId.BOOK_SLOT.value)]
+    assert "2025-01-14 15:00:00" not in offered
+    # the same day's closest times come first: 2:30 PM and 3:30 PM are among them
+    assert {"2025-01-14 14:30:00", "2025-01-14 15:30:00"} <= set(offered)
+    assert "Wed, Jan 15, 2025" in text  # then the following days
+
+
+async def test_one_line_mention_is_attendee(stack: LocalStack) -> None:
+    message = await run(stack, "/book", "workshop <@U_BOB|bob> jan 15 10am")
+    assert "Bob Becker (bob@example.com)" in all_text(message)
+    message = await run(stack, "/book", "workshop <@U_BOB|bob> jan 15 11am")
+    assert "Booking for Bob Becker (bob@example.com)" in all_text(message)
+
+
+async def test_one_line_ambiguous_event_asks_with_buttons(stack: LocalStack) -> None:
+    message = await run(stack, "/book", "call tomorrow 3pm")
+    assert "Which event" in all_text(message)
+    picks = button_values(message, ActionId.PICK_EVENT.value)
+    assert {p["e"] for p in picks} >= {1, 6}  # both calls
+    await click(stack, message, None, text="Intro Call")
+    answer = all_text(last_ephemeral(stack, U_ALICE))
+    assert "*Intro Call* is not free" in answer  # 3 PM New York is after London hours
+
+
+async def test_one_line_without_time_opens_prefilled_form(stack: LocalStack) -> None:
+    await stack.requester.command("/book", "workshop with ana@acme.com", U_ALICE)
+    stack.wait_idle()
+    view = stack.slack.open_modals()[-1]
+    text = all_text(view)
+    assert "ana@acme.com" in text and "Workshop Planning" in text
+
+
+async def test_unknown_event_and_escaping(stack: LocalStack) -> None:
+    text = all_text(await run(stack, "/book", "<!channel> zzzz tomorrow 3pm"))
+    assert "No event matches" in text
+    assert "<!channel>" not in text and "&lt;!channel&gt;" in text
+
+
+async def test_bad_date_is_explained(stack: LocalStack) -> None:
+    text = all_text(await run(stack, "/slots", "demo feb 30"))
+    assert "February 30 is not a date" in text and "tomorrow 3pm" in text
+    assert stack.booking_count() == 0
+
+
+async def test_slots_lists_events_then_times_in_user_zone(stack: LocalStack) -> None:
+    events = all_text(await run(stack, "/slots", ""))
+    assert "Workshop Planning" in events and "Office Hours" not in events
+    message = await run(stack, "/slots", "demo tomorrow", U_BOB)
+    text = all_text(message)
+    assert "Europe/Berlin" in text and "Tue, Jan 14, 2025" in text
+    values = button_values(message, ActionId.BOOK_SLOT.value)
+    assert values and values[0]["z"] == "Europe/Berlin"
+    assert values[0]["t"].startswith("2025-01-14 15:00")  # 9:00 New York = 15:00 Berlin
+    await click(stack, message, f"{ActionId.BOOK_SLOT.value}:0", U_BOB)
+    assert stack.booking_count() == 1
+    assert "bob@example.com" in all_text(stack.slack.ephemerals(U_BOB))
+
+
+async def test_bookings_list(stack: LocalStack) -> None:
+    empty = all_text(await run(stack, "/bookings", ""))
+    assert "No bookings here" in empty
+    message = await run(stack, "/book", "demo with demo@example.com next tue 3pm")
+    await click(stack, message, ActionId.BOOK_SLOT.value)
+    listing = all_text(await run(stack, "/bookings", "upcoming"))
+    assert "Product Demo" in listing and "January 14, 2025" in listing
+    assert "<" not in listing.replace("<!date", "")  # no HTML from the site
+
+
+async def test_site_errors_become_clear_messages(stack: LocalStack) -> None:
+    stack.sandbox.set_faults(html=True)
+    stack.deps._events = None
+    html = all_text(await run(stack, "/slots", "demo tomorrow"))
+    assert "Reference" in html or "site" in html.lower()
+    assert "<html" not in html.lower() and "Traceback" not in html
+    stack.sandbox.set_faults(status=401)
+    auth = all_text(await run(stack, "/slots", "demo tomorrow"))
+    assert "FLUENTBOOKING_APP_PASSWORD" in auth
+    stack.sandbox.clear_faults()
+
+
+async def test_message_shortcut_books_with_the_author(stack: LocalStack) -> None:
+    message = {"channel": DEMO_CHANNEL, "ts": "1736700000.000100", "user": U_BOB, "text": "hi"}
+    resp = await stack.requester.message_shortcut(CallbackId.BOOK_SHORTCUT.value, message, U_ALICE)
+    assert resp.status == 200
+    stack.wait_idle()
+    assert "bob@example.com" in all_text(stack.slack.open_modals()[-1])
+
+
+async def test_app_home(stack: LocalStack) -> None:
+    resp = await stack.requester.event("app_home_opened", U_ALICE)
+    assert resp.status == 200
+    stack.wait_idle()
+    assert "/book" in all_text(stack.slack.home(U_ALICE))
+
+
+async def test_bad_signature_and_stale_timestamp_rejected(stack: LocalStack) -> None:
+    bad = await stack.requester.variant(bad_signature=True).command("/book", "", U_ALICE)
+    stale = await stack.requester.variant(timestamp_offset=-600).command("/book", "", U_ALICE)
+    assert bad.status == 401 and stale.status == 401
+    stack.wait_idle()
+    assert "views.open" not in methods(stack)
