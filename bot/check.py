@@ -1,0 +1,171 @@
+"""`python -m bot check`: try every setting against Slack, the site and the store.
+
+Prints one ✓ or ✗ line per check, and for each ✗ exactly what to fix. Exit status 1 if
+anything failed. Secrets are never printed (tokens are shown masked at most).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from bot.config import ConfigError, Settings, mask
+
+
+@dataclass
+class Result:
+    ok: bool
+    label: str
+    detail: str = ""
+
+
+async def check_slack(settings: Settings) -> list[Result]:
+    from slack_sdk.errors import SlackApiError
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    if not settings.slack_bot_token:
+        return [Result(False, "Slack bot token", "SLACK_BOT_TOKEN is not set (xoxb-…)")]
+    results: list[Result] = []
+    if not settings.slack_signing_secret and not settings.slack_app_token:
+        results.append(
+            Result(
+                False,
+                "Slack request verification",
+                "set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)",
+            )
+        )
+    client = AsyncWebClient(
+        token=settings.slack_bot_token.value, base_url=settings.slack_api_url, timeout=10
+    )
+    try:
+        resp = await client.auth_test()
+        results.append(
+            Result(
+                True,
+                "Slack bot token",
+                f"workspace {resp.get('team')!s}, bot @{resp.get('user')!s} "
+                f"({mask(settings.slack_bot_token.value)}) at {settings.slack_api_url}",
+            )
+        )
+    except SlackApiError as exc:
+        error = exc.response.get("error") if exc.response is not None else "unknown"
+        results.append(
+            Result(
+                False,
+                "Slack bot token",
+                f"Slack answered {error!r}: copy the Bot User OAuth Token (xoxb-…) from "
+                "OAuth & Permissions into SLACK_BOT_TOKEN, and reinstall the app if needed",
+            )
+        )
+    except Exception as exc:
+        results.append(
+            Result(
+                False,
+                "Slack Web API",
+                f"cannot reach {settings.slack_api_url} ({type(exc).__name__}); "
+                "check SLACK_API_URL and the network",
+            )
+        )
+    return results
+
+
+async def check_site(settings: Settings, client_factory: Callable[..., Any] | None) -> list[Result]:
+    from bot.fluentbooking import FluentBookingClient, FluentBookingError
+
+    missing = [
+        name
+        for name in ("FLUENTBOOKING_URL", "FLUENTBOOKING_USERNAME", "FLUENTBOOKING_APP_PASSWORD")
+        if not getattr(settings, name.lower())
+    ]
+    if missing:
+        return [Result(False, "Booking site", f"{', '.join(missing)} not set (see .env.example)")]
+    factory = client_factory or FluentBookingClient.from_settings
+    client = factory(settings)
+    try:
+        events = await client.list_events()
+    except FluentBookingError as exc:
+        return [Result(False, "Booking site", f"{settings.fluentbooking_url}: {exc.user_message}")]
+    except Exception as exc:
+        return [
+            Result(
+                False,
+                "Booking site",
+                f"cannot reach {settings.fluentbooking_url} ({type(exc).__name__})",
+            )
+        ]
+    finally:
+        await client.aclose()
+    active = [e for e in events if getattr(e, "active", True)]
+    results = [
+        Result(
+            True,
+            "Booking site",
+            f"{settings.fluentbooking_url} as {settings.fluentbooking_username} "
+            f"(application password {mask(settings.fluentbooking_app_password.value)})",
+        )
+    ]
+    if active:
+        names = ", ".join(e.title for e in active[:5]) + (" …" if len(active) > 5 else "")
+        results.append(Result(True, "Bookable events", f"{len(active)}: {names}"))
+    else:
+        results.append(
+            Result(
+                False,
+                "Bookable events",
+                "the site has no active event: create one in FluentBooking (Calendars)",
+            )
+        )
+    return results
+
+
+async def check_store(settings: Settings) -> list[Result]:
+    from bot.store import StoreError, mask_url, open_store
+
+    try:
+        store = await open_store(settings.database_url)
+    except (StoreError, ValueError) as exc:
+        return [Result(False, "State store", f"{exc} (check DATABASE_URL)")]
+    try:
+        await store.ping()
+        return [Result(True, "State store", f"{store.kind}: {mask_url(settings.database_url)}")]
+    except StoreError as exc:
+        return [Result(False, "State store", f"{exc} (check DATABASE_URL)")]
+    finally:
+        await store.close()
+
+
+async def run_checks(
+    settings: Settings, *, client_factory: Callable[..., Any] | None = None
+) -> list[Result]:
+    parts = await asyncio.gather(
+        check_slack(settings), check_site(settings, client_factory), check_store(settings)
+    )
+    return [r for part in parts for r in part]
+
+
+def report(results: list[Result], out: TextIO) -> bool:
+    for r in results:
+        mark = "✓" if r.ok else "✗"
+        print(f"{mark} {r.label}: {r.detail}" if r.detail else f"{mark} {r.label}", file=out)
+    ok = all(r.ok for r in results)
+    print("All good." if ok else "Fix the ✗ lines above, then run this again.", file=out)
+    return ok
+
+
+def main(argv: list[str] | None = None, *, env: dict[str, str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot check",
+        description="Check the settings against Slack, the booking site and the store.",
+    )
+    parser.parse_args(argv or [])
+    try:
+        settings = Settings.from_env(env)
+    except ConfigError as exc:
+        print(f"✗ {exc}", file=sys.stdout)
+        return 1
+    results = asyncio.run(run_checks(settings))
+    return 0 if report(results, sys.stdout) else 1
