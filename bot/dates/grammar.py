@@ -133,15 +133,16 @@ def patterns(langs: tuple[str, ...]) -> Patterns:
         "day_month": _B + the + rf"{ordinal}\s*(?:of\s+|de\s+)?({month}){_E}\.?{year}",
         "numeric": r"(?<![\w/.:+-])(\d{1,4})([/.])(\d{1,2})(?:\2(\d{2,4}))?(\.)?(?![\w/:]|\.\d)",
         "clock_range": _B + rf"(?:from\s+|between\s+|de\s+|von\s+|entre\s+)?{clock}\s*"
-        rf"(?:{_AMPM})?\s*(?:-|–|—|to|until|till|and|a|à|bis|e)\s*{clock}\s*(?:{_AMPM})?",
+        rf"(?:{_AMPM})?\s*(?:-|–|—|to|until|till|and|a|à|bis|e)\s*{clock}(?![\d:])\s*(?:{_AMPM})?",
         "ampm": _B + rf"(?:(?:{at})\s+)?{clock}\s*{_AMPM}",
-        "at_clock": _B + rf"(?:{at})\s+(\d{{1,2}})(?:[:h.](\d{{2}}))?"
+        "at_clock": _B + rf"(?:{at})\s+(\d{{1,2}})(?:([:h.])(\d{{2}}))?"
         rf"(?:\s*({_alt(lx.HOUR_SUFFIX)}))?(?![\w:/])",
         "h_clock": _B + r"(\d{1,2})\s*(?:h|uhr)(?:\s*(\d{2}))?" + _E,
         "colon": _B + r"(\d{1,2}):(\d{2})(?![\d:])(?:\s*(?:o'?clock|uhr|h))?",
         "oclock": _B + r"(\d{1,2})\s*o'?clock" + _E,
-        "noon": _B + rf"(?:(?:{at})\s+)?({_alt(_lang_words(lx.NOON, langs))}){_E}",
-        "midnight": _B + rf"(?:(?:{at})\s+)?({_alt(_lang_words(lx.MIDNIGHT, langs))}){_E}",
+        "noon": r"(?<![\w@-])" + rf"(?:(?:{at})\s+)?({_alt(_lang_words(lx.NOON, langs))}){_E}",
+        "midnight": r"(?<![\w@-])"
+        + rf"(?:(?:{at})\s+)?({_alt(_lang_words(lx.MIDNIGHT, langs))}){_E}",
         "part": _B + rf"(?:in\s+the\s+|on\s+)?({_alt(list(parts))}){_E}",
         "day_word": _B + rf"(?:for\s+)?({_alt(list(dw))}){_E}",
         "weekday": _B
@@ -397,14 +398,14 @@ class Scanner:
         return self._add_clock(Clock(12, 0, special="noon"), m.end())
 
     def _at_clock(self, m: re.Match[str]) -> int | None:
-        h, mi, suffix = m.group(1), m.group(2), m.group(3)
+        h, sep, mi, suffix = m.group(1), m.group(2), m.group(3), m.group(4)
         after = self.work[m.end() : m.end() + 12]
-        if re.match(r"\s*(st|nd|rd|th|de\s|of\s|\.\s*\w)", after) and suffix is None:
+        if re.match(r"(st|nd|rd|th)(?!\w)", after) and suffix is None:
             return None  # "at 3rd", "à 15 de..." handled elsewhere
         if int(h) > 29 and mi is None and suffix is None:
             return None  # "at 42 Main St" is an address, not a time
         c = self._clock(h, mi, None)
-        if suffix and suffix not in ("o'clock", "oclock"):
+        if sep == "h" or (suffix and suffix not in ("o'clock", "oclock")):
             c.literal = True  # 15h, 14 Uhr: a 24-hour clock
         return self._add_clock(c, m.end())
 
