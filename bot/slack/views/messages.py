@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from datetime import date
 from typing import Any
@@ -21,8 +22,12 @@ from bot.slack.views.model import BookingLine, EventInfo, SlotChoice
 
 
 def message(blocks: list[dict[str, Any]], fallback: str) -> dict[str, Any]:
-    """A message body: `text` is the notification fallback (plain, cut), blocks capped."""
-    return {"text": truncate(fallback, 300), "blocks": blocks[:MAX_BLOCKS_MESSAGE]}
+    """A message body: `text` is the notification fallback, blocks capped.
+
+    The fallback is read as mrkdwn by Slack too, so it is escaped (once: text that was
+    escaped for a block already is unescaped first)."""
+    text = escape(html.unescape(truncate(fallback, 300)))
+    return {"text": text, "blocks": blocks[:MAX_BLOCKS_MESSAGE]}
 
 
 def section(text: str) -> dict[str, Any]:

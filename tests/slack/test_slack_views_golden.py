@@ -1,0 +1,176 @@
+"""Golden JSON for the pure view builders.
+
+Compared with tests/slack/golden/*.json; regenerate on purpose with
+`UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/slack/test_slack_views_golden.py`.
+Every builder's output is also checked against the Slack stand-in's Block Kit rules.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.localslack.blockkit import check_message_blocks, check_view
+from bot.slack.views import messages, modal
+from bot.slack.views.help import help_message
+from bot.slack.views.home import home_view
+from bot.slack.views.model import BookingLine, BookingResult, EventInfo, FormState, SlotChoice
+
+GOLDEN = Path(__file__).parent / "golden"
+NY = ZoneInfo("America/New_York")
+META = {"c": "C1", "u": "U1"}
+
+EVIL = EventInfo(9, "<!channel> Party & <@U123> *bold*", 30, host_name="<b>Host</b>")
+DEMO = EventInfo(3, "Product Demo & Q&A", 30, (15, 30, 60), host_name="Alex Rivera")
+PHONE = EventInfo(1, "30 Minute Phone Call", 30, requires=("phone",), host_name="Alex Rivera")
+DAY = date(2025, 1, 14)
+
+
+def slot(hour: int, minute: int = 0) -> SlotChoice:
+    start = datetime(2025, 1, 14, hour, minute, tzinfo=NY)
+    return SlotChoice(f"2025-01-14 {hour:02d}:{minute:02d}:00", start, start.replace(minute=30))
+
+
+RESULT = BookingResult(
+    42, EVIL.title, slot(15).start, slot(15).end, "America/New_York", "Ana <!here>",
+    "ana@acme.com", "Zoom", "scheduled", "Alex Rivera",
+)  # fmt: skip
+
+
+def form(**kw: Any) -> FormState:
+    state = FormState(
+        events=[DEMO, PHONE, EVIL], timezone="America/New_York", event_id=3, duration=30,
+        day=DAY, slots=[slot(9), slot(9, 30), slot(15)], time_value="2025-01-14 15:00:00",
+        name="Alice Archer", email="alice@example.com", time_block_suffix="_x",
+    )  # fmt: skip
+    for k, v in kw.items():
+        setattr(state, k, v)
+    return state
+
+
+VIEWS = {
+    "modal_loading": lambda: modal.loading_view(META),
+    "modal_form": lambda: modal.form_view(form(), META),
+    "modal_form_phone_no_slots": lambda: modal.form_view(
+        form(event_id=1, slots=[], time_value=None, phone="+1 555"), META
+    ),
+    "modal_form_slot_taken": lambda: modal.form_view(
+        form(time_value=None, slots_error="3:00 PM was just taken. Pick another free time."),
+        META,
+    ),
+    "modal_result": lambda: modal.result_view(RESULT, META),
+    "modal_error": lambda: modal.error_view("The site <is> down & out", META, "ab12cd34"),
+    "home": home_view,
+}
+MESSAGES = {
+    "confirm_slot": lambda: messages.confirm_slot(
+        EVIL, slot(15), "America/New_York", 30, "Ana", "ana@acme.com"
+    ),
+    "slot_buttons": lambda: messages.slot_buttons(
+        DEMO,
+        {DAY: [slot(9), slot(9, 30), slot(15)]},
+        "America/New_York",
+        30,
+        "Ana",
+        "ana@acme.com",
+        intro="Free times:",
+    ),
+    "slot_buttons_none": lambda: messages.slot_buttons(
+        DEMO, {}, "America/New_York", 30, "", "", intro="Free times:"
+    ),
+    "event_list": lambda: messages.event_list([DEMO, PHONE, EVIL], intro="*Bookable events*"),
+    "pick_event": lambda: messages.pick_event([DEMO, EVIL], "x tomorrow", intro="Which?"),
+    "booking_list": lambda: messages.booking_list(
+        [
+            BookingLine(
+                "Scheduled",
+                "<!channel> Demo",
+                "Alex",
+                "January 14, 2025",
+                "3:00 pm - 3:30 pm",
+                "America/New_York",
+            )
+        ],
+        period="upcoming",
+        total=3,
+        more_value={"p": "upcoming", "n": 20},
+    ),
+    "booking_list_empty": lambda: messages.booking_list([], period="past", total=0),
+    "error_message": lambda: messages.error_message("Bad <thing> & more", "ab12cd34"),
+    "help_book": lambda: help_message("/book", "DATES HELP"),
+    "help_slots": lambda: help_message("/slots"),
+}
+
+
+def _compare(name: str, built: dict[str, Any]) -> None:
+    path = GOLDEN / f"{name}.json"
+    text = json.dumps(built, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        GOLDEN.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"no golden file {path.name}: run with UPDATE_GOLDEN=1 once"
+    assert text == path.read_text(encoding="utf-8"), f"{name} changed"
+
+
+@pytest.mark.parametrize("name", sorted(VIEWS))
+def test_view_golden(name: str) -> None:
+    built = VIEWS[name]()
+    assert check_view(built) == []
+    _compare(name, built)
+
+
+@pytest.mark.parametrize("name", sorted(MESSAGES))
+def test_message_golden(name: str) -> None:
+    built = MESSAGES[name]()
+    assert check_message_blocks(built["blocks"]) == []
+    _compare(name, built)
+
+
+def _mrkdwn_texts(node: Any) -> list[str]:
+    """Texts Slack reads as mrkdwn (where `<!channel>` would ping): mrkdwn objects and
+    a message's top-level fallback `text`. plain_text objects are shown literally."""
+    if isinstance(node, list):
+        return [t for item in node for t in _mrkdwn_texts(item)]
+    if not isinstance(node, dict):
+        return []
+    if node.get("type") == "plain_text":
+        return []
+    found = [node["text"]] if isinstance(node.get("text"), str) else []
+    return found + [t for k, v in node.items() if k != "text" for t in _mrkdwn_texts(v)]
+
+
+@pytest.mark.parametrize("name", sorted({**VIEWS, **MESSAGES}))
+def test_no_unescaped_outside_text(name: str) -> None:
+    built = {**VIEWS, **MESSAGES}[name]()
+    texts = _mrkdwn_texts(built)
+    for text in texts:
+        for raw in ("<!channel>", "<!here>", "<@U123>", "<b>"):
+            assert raw not in text
+
+
+def test_limits_are_respected_with_many_items() -> None:
+    many_events = [EventInfo(i, f"Event {i} " + "x" * 100, 30) for i in range(150)]
+    state = FormState(events=many_events, timezone="UTC", event_id=5, day=DAY)
+    state.slots = [
+        SlotChoice(f"2025-01-14 {h:02d}:{m:02d}:00", datetime(2025, 1, 14, h, m, tzinfo=NY))
+        for h in range(24) for m in range(0, 60, 5)
+    ]  # fmt: skip
+    view = modal.form_view(state, META)
+    assert check_view(view) == []
+    event_block = view["blocks"][0]
+    assert event_block["element"]["type"] == "external_select"  # > 100 events: search
+    time_block = next(b for b in view["blocks"] if b.get("block_id", "").startswith("time"))
+    assert len(time_block["element"]["options"]) == 100
+    by_day = {date(2025, 1, d): [slot(9)] * 30 for d in range(1, 31)}
+    msg = messages.slot_buttons(DEMO, by_day, "UTC", 30, "A", "a@b.co", intro="x", max_days=30)
+    assert len(msg["blocks"]) <= 50 and check_message_blocks(msg["blocks"]) == []
+    long_title = modal.result_view(
+        BookingResult(1, "y" * 5000, slot(9).start, None, "UTC", "n" * 4000, "e@x.co"), META
+    )
+    assert check_view(long_title) == []
