@@ -8,10 +8,11 @@ anything that looks like a guess: an answer equal to "now", or a past date witho
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import date, time
 from typing import Any
 
 from . import zones
+from .lexicon import DEFAULT_LANGUAGES as GRAMMAR_LANGUAGES
 from .model import DateParseError, ParsedWhen
 from .resolve import Context, split_text
 
@@ -49,12 +50,30 @@ def search(text: str, langs: tuple[str, ...], base: Any) -> list[tuple[str, Any]
 _HAS_TIME = re.compile(r"\d\s*(?::\d|am|pm|h\b|uhr)", re.I)
 
 
-def fallback(text: str, ctx: Context) -> ParsedWhen:
-    if not re.search(r"\d", text):
-        raise DateParseError(NO_DATE)  # every form without digits is in the grammar
+def date_in(text: str, ctx: Context, need_digit: bool) -> tuple[tuple[int, int], date] | None:
+    """The span and date of a date dateparser finds in `text` (checked), or None."""
     user_now = ctx.now_utc.astimezone(ctx.user_tz).replace(tzinfo=None, microsecond=0)
     for matched, value in search(text, ctx.langs, user_now):
-        if not re.search(r"\d", matched) or value == user_now:
+        if not re.search(r"[^\W\d_]{3,}", matched) or (
+            need_digit and not re.search(r"\d", matched)
+        ):
+            continue
+        if value.date() < ctx.today and not re.search(r"\d{4}", matched):
+            continue
+        idx = text.find(matched)
+        if idx < 0:
+            continue
+        return (idx, idx + len(matched.rstrip())), value.date()
+    return None
+
+
+def fallback(text: str, ctx: Context) -> ParsedWhen:
+    if set(ctx.langs) <= set(GRAMMAR_LANGUAGES) and not re.search(r"\d", text):
+        raise DateParseError(NO_DATE)  # in these languages the grammar knows every such form
+    user_now = ctx.now_utc.astimezone(ctx.user_tz).replace(tzinfo=None, microsecond=0)
+    need_digit = set(ctx.langs) <= set(GRAMMAR_LANGUAGES)
+    for matched, value in search(text, ctx.langs, user_now):
+        if (need_digit and not re.search(r"\d", matched)) or value == user_now:
             continue
         if not re.search(r"[^\W\d_]{3,}", matched):
             continue  # bare numbers are never dates on their own

@@ -55,6 +55,7 @@ class Found:
     zone: ZoneSpec | None = None
     spans: list[tuple[int, int]] = field(default_factory=list)
     week_range: bool = False
+    notes: list[str] = field(default_factory=list)
 
     def empty(self) -> bool:
         return not (
@@ -70,6 +71,8 @@ class Found:
 
 def _alt(words: list[str]) -> str:
     """Regex alternation, longest first, each word escaped."""
+    if not words:
+        return r"(?!x)x"  # matches nothing: no word of this kind in the enabled languages
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 

@@ -45,22 +45,23 @@ MONTHS: dict[str, dict[str, int]] = {
     "es": {
         "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
         "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11,
-        "diciembre": 12,
+        "diciembre": 12, "ene": 1, "abr": 4, "ago": 8, "dic": 12,
     },
     "fr": {
         "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
         "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
-        "décembre": 12, "decembre": 12,
+        "décembre": 12, "decembre": 12, "janv": 1, "févr": 2, "fevr": 2, "avr": 4,
+        "juil": 7, "déc": 12,
     },
     "de": {
         "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "april": 4, "mai": 5,
         "juni": 6, "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11,
-        "dezember": 12,
+        "dezember": 12, "mär": 3, "okt": 10, "dez": 12,
     },
     "pt": {
         "janeiro": 1, "fevereiro": 2, "março": 3, "marco": 3, "abril": 4, "maio": 5,
         "junho": 6, "julho": 7, "agosto": 8, "setembro": 9, "outubro": 10, "novembro": 11,
-        "dezembro": 12,
+        "dezembro": 12, "fev": 2,
     },
 }  # fmt: skip
 

@@ -50,19 +50,42 @@ def make_context(
 
 
 def parse(text: str, ctx: Context) -> ParsedWhen:
-    found = Scanner(text, ctx.langs, ctx.user_zone).scan()
+    scanner = Scanner(text, ctx.langs, ctx.user_zone)
+    found = scanner.scan()
     if found.empty():
         from .fallback import fallback
 
         return fallback(text, ctx)
+    if not (found.days or found.calendar or found.elapsed or found.week_range):
+        _date_in_leftover(text, scanner.work, found, ctx)
     return Resolver(ctx, found).resolve()
+
+
+def _date_in_leftover(text: str, work: str, found: Found, ctx: Context) -> None:
+    """A time was found but no day: make sure no date the grammar cannot read is left over.
+
+    Otherwise "2 gennaio alle 15:00" would quietly become today at 15:00.
+    """
+    from .fallback import GRAMMAR_LANGUAGES, date_in
+
+    foreign = not set(ctx.langs) <= set(GRAMMAR_LANGUAGES)
+    leftover = "".join(" " if w == "\x00" else c for c, w in zip(text, work, strict=True))
+    if not (foreign or re.search(r"\d", work.replace("\x00", ""))):
+        return
+    hit = date_in(leftover, ctx, need_digit=not foreign)
+    if hit is None:
+        return
+    (start, end), day = hit
+    found.days.append(DaySpec("iso", (day.year, day.month, day.day)))
+    found.spans.append((start, end))
+    found.notes.append("read_by_dateparser")
 
 
 class Resolver:
     def __init__(self, ctx: Context, found: Found) -> None:
         self.ctx = ctx
         self.f = found
-        self.notes: list[str] = []
+        self.notes: list[str] = list(found.notes)
         if found.zone is not None:
             self.zone_name, self.kind = found.zone.name, found.zone.kind
             self.tz: tzinfo = found.zone.tz  # type: ignore[assignment]

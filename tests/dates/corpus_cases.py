@@ -660,7 +660,7 @@ N = {
         ("in 2 hours", "2025-01-10 12:00"),
     ],
 }
-O = {
+O_ = {
     "tz": "Asia/Kathmandu",
     "now": "2025-01-10T10:00:00",
     "cat": "zones",
@@ -712,7 +712,7 @@ Q = {
 }
 
 SCENARIOS = [A, A_REL, A_RANGE, A_DATES, A_ZONES, A_REJECT, A_NOISE, A_LANG, B, C, D, E, F, G,
-             H, I_, J, K, L, M, N, O, P, Q]  # fmt: skip
+             H, I_, J, K, L, M, N, O_, P, Q]  # fmt: skip
 
 # Held-out phrases, written separately from the ones above (different wording and
 # scenarios); the parser is not tuned against them.

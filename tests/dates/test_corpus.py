@@ -1,0 +1,50 @@
+"""Every phrase of the corpus (and the held-out set) resolves as DATES.md says."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from bot.dates import DateParseError, parse_when
+
+from .corpus import HELDOUT, case_id, load, mismatch
+
+CORPUS_CASES = load()
+HELDOUT_CASES = load(HELDOUT)
+
+
+def _run(case: dict[str, Any]) -> dict[str, Any] | None:
+    try:
+        return parse_when(case["text"], case["tz"], datetime.fromisoformat(case["now"])).to_json()
+    except DateParseError:
+        return None
+
+
+def test_corpus_is_large_and_covers_every_category() -> None:
+    assert len(CORPUS_CASES) >= 300
+    categories = {c["category"] for c in CORPUS_CASES}
+    assert {"dst", "zones", "languages", "rejects", "offsets", "ranges", "dates"} <= categories
+    assert len({c["tz"] for c in CORPUS_CASES}) >= 10
+    assert sum(1 for c in CORPUS_CASES if c["expected"].get("error")) >= 25
+
+
+@pytest.mark.parametrize("case", CORPUS_CASES, ids=case_id)
+def test_corpus(case: dict[str, Any]) -> None:
+    problem = mismatch(case, _run(case))
+    assert problem is None, problem
+
+
+@pytest.mark.parametrize("case", HELDOUT_CASES, ids=case_id)
+def test_heldout(case: dict[str, Any]) -> None:
+    problem = mismatch(case, _run(case))
+    assert problem is None, problem
+
+
+def test_every_dst_case_is_flagged() -> None:
+    for case in CORPUS_CASES:
+        notes = case["expected"].get("notes", [])
+        if any(n.startswith("dst_") for n in notes):
+            got = _run(case)
+            assert got is not None and set(notes) <= set(got["notes"]), case["text"]
