@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlparse
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -62,7 +63,9 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if env is None else env
+        """Read the settings from `env`, by default the process environment plus the
+        `.env` file in the current folder (variables already set win over the file)."""
+        env = {**read_dotenv(Path(".env")), **os.environ} if env is None else env
 
         def get(name: str, default: str = "") -> str:
             return env.get(name, default).strip()
@@ -128,6 +131,30 @@ class Settings:
         for name in names:
             if not getattr(self, name.lower()):
                 raise ConfigError(name, "is not set (see .env.example)")
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines of a .env file; blank lines, comments and `export ` are allowed,
+    and one pair of surrounding quotes is removed. A missing file is an empty mapping."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return {}
+    values: dict[str, str] = {}
+    for number, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        line = line.removeprefix("export ").strip()
+        name, sep, value = line.partition("=")
+        name = name.strip()
+        if not sep or not name.replace("_", "").isalnum():
+            raise ConfigError(str(path), f"line {number} is not NAME=value")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        values[name] = value
+    return values
 
 
 def _check_url(variable: str, url: str) -> None:

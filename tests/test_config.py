@@ -63,3 +63,25 @@ def test_mask_keeps_at_most_four() -> None:
     assert mask("sk_live_1234567890abcd") == "********abcd"
     assert mask("short") == "********"
     assert mask("") == ""
+
+
+def test_dotenv_file_fills_unset_variables(tmp_path, monkeypatch) -> None:
+    (tmp_path / ".env").write_text(
+        "# comment\nFLUENTBOOKING_URL=https://site.example\n"
+        'export PORT="4000"\nFLUENTBOOKING_USERNAME=from-file\n\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FLUENTBOOKING_USERNAME", "from-environment")
+    monkeypatch.delenv("PORT", raising=False)
+    monkeypatch.delenv("FLUENTBOOKING_URL", raising=False)
+    settings = Settings.from_env()
+    assert settings.fluentbooking_url == "https://site.example"
+    assert settings.port == 4000
+    assert settings.fluentbooking_username == "from-environment"
+
+
+def test_malformed_dotenv_line_is_named(tmp_path, monkeypatch) -> None:
+    (tmp_path / ".env").write_text("PORT=1\nthis is not a setting\n")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError, match="line 2"):
+        Settings.from_env()
