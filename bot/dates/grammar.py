@@ -309,7 +309,9 @@ class Scanner:
         y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
         self.found.days.append(DaySpec("iso", (y, mo, d)))
         if m.group(4):
-            self.found.clocks.append(Clock(int(m.group(4)), int(m.group(5)), literal=True))
+            hour, minute = int(m.group(4)), int(m.group(5))
+            _check_clock(hour, minute, None, self.text)
+            self.found.clocks.append(Clock(hour, minute, literal=True))
             return self._zone_after(m.end())
         return m.end()
 
