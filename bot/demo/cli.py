@@ -110,6 +110,9 @@ def run(session: DemoSession, source: TextIO, out: TextIO, *, interactive: bool)
 
 
 def main(argv: list[str]) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a terminal without UTF-8 still gets text
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="replace")  # type: ignore[union-attr]
     try:
         args = _parse(argv)
     except SystemExit as exc:  # argparse printed the usage

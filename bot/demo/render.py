@@ -74,6 +74,15 @@ _DATE_NO_FALLBACK = re.compile(r"<!date\^(\d+)\^[^>]*>")
 _USER = re.compile(r"<@([UW][A-Z0-9_]+)(?:\|([^>]*))?>")
 _CHANNEL = re.compile(r"<#([CGD][A-Z0-9_]+)(?:\|([^>]*))?>")
 _SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
+_EMOJI = re.compile(r":([a-z0-9_+-]+):")
+EMOJI = {
+    "white_check_mark": "\u2705",
+    "warning": "\u26a0\ufe0f",
+    "x": "\u274c",
+    "calendar": "\U0001f4c5",
+    "hourglass_flowing_sand": "\u23f3",
+    "information_source": "\u2139\ufe0f",
+}
 _LINK = re.compile(r"<((?:https?|mailto|tel):[^|>]+)(?:\|([^>]*))?>")
 
 
@@ -96,6 +105,7 @@ def mrkdwn(text: str, users: Mapping[str, str] | None = None) -> str:
         return f"{label} ({url})" if label and label != url else url
 
     text = _LINK.sub(link, text)
+    text = _EMOJI.sub(lambda m: EMOJI.get(m.group(1), m.group(0)), text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
