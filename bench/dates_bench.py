@@ -1,0 +1,189 @@
+"""Accuracy and speed of bot.dates, side by side with plain dateparser.
+
+    python -m bench.dates_bench [--quick]
+
+Accuracy: the corpus (tests/data/dates.json) and the held-out set, against plain
+`dateparser.parse(text, settings={RELATIVE_BASE, TIMEZONE, RETURN_AS_TIMEZONE_AWARE})`
+on the same cases (the do-nothing baseline: its instant must equal the expected start,
+and it must return nothing where a refusal is expected).
+Speed: warm median and p99 per phrase; cold = first call after import, in a fresh
+interpreter; CLI wall time of `python -m bot parse-date` including interpreter start.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.dates import DateParseError, parse_when  # noqa: E402
+from tests.dates.corpus import HELDOUT, load, mismatch  # noqa: E402
+
+
+def ours(case: dict[str, Any]) -> dict[str, Any] | None:
+    try:
+        now = datetime.fromisoformat(case["now"])
+        return parse_when(case["text"], case["tz"], now).to_json()
+    except DateParseError:
+        return None
+
+
+def accuracy(cases: list[dict[str, Any]]) -> tuple[int, list[str]]:
+    failures = []
+    for case in cases:
+        problem = mismatch(case, ours(case))
+        if problem:
+            failures.append(f"  {case['tz']} {case['now']} {case['text']!r}: {problem}")
+    return len(cases) - len(failures), failures
+
+
+def baseline(cases: list[dict[str, Any]]) -> int:
+    """Cases plain dateparser gets right (same instant, or None where we expect refusal)."""
+    import dateparser
+
+    ok = 0
+    for case in cases:
+        settings = {
+            "RELATIVE_BASE": datetime.fromisoformat(case["now"]),
+            "TIMEZONE": case["tz"],
+            "RETURN_AS_TIMEZONE_AWARE": True,
+        }
+        try:
+            got = dateparser.parse(case["text"], settings=settings)
+        except Exception:
+            got = None
+        exp = case["expected"]
+        if exp.get("error"):
+            ok += got is None
+        elif got is not None and got == datetime.fromisoformat(exp["start"]):
+            ok += 1
+    return ok
+
+
+def percentile(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
+
+
+def warm_timings(cases: list[dict[str, Any]], rounds: int) -> list[float]:
+    for case in cases:  # warm every pattern and cache once
+        ours(case)
+    out = []
+    for _ in range(rounds):
+        for case in cases:
+            t0 = time.perf_counter()
+            ours(case)
+            out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+COLD_PROBE = """
+import time, datetime
+t0 = time.perf_counter()
+from bot.dates import parse_when
+t1 = time.perf_counter()
+parse_when({text!r}, "America/New_York", datetime.datetime(2025, 1, 10, 10, 0))
+t2 = time.perf_counter()
+print((t1 - t0) * 1000, (t2 - t1) * 1000)
+"""
+
+
+def cold(text: str, runs: int) -> tuple[float, float]:
+    """Median (import ms, first call ms) in fresh interpreters."""
+    imports, firsts = [], []
+    for _ in range(runs):
+        res = subprocess.run(
+            [sys.executable, "-c", COLD_PROBE.format(text=text)],
+            capture_output=True, text=True, cwd=ROOT, check=True,
+        )  # fmt: skip
+        a, b = res.stdout.split()
+        imports.append(float(a))
+        firsts.append(float(b))
+    return statistics.median(imports), statistics.median(firsts)
+
+
+WARM_UP_PROBE = """
+import time
+t0 = time.perf_counter()
+from bot.dates import warm_up
+warm_up()
+print((time.perf_counter() - t0) * 1000)
+"""
+
+
+def warm_up_cost(runs: int) -> float:
+    """Median ms of import + warm_up() (loads dateparser) in a fresh interpreter."""
+    times = []
+    for _ in range(runs):
+        res = subprocess.run(
+            [sys.executable, "-c", WARM_UP_PROBE], capture_output=True, text=True, cwd=ROOT,
+            check=True,
+        )  # fmt: skip
+        times.append(float(res.stdout.split()[-1]))
+    return statistics.median(times)
+
+
+def cli_wall(runs: int) -> tuple[float, float]:
+    """(median, max) ms of a whole `python -m bot parse-date` process."""
+    cmd = [sys.executable, "-m", "bot", "parse-date", "next tue 3pm", "--tz", "Europe/Paris",
+           "--now", "2025-01-10T10:00"]  # fmt: skip
+    subprocess.run(cmd, capture_output=True, cwd=ROOT, check=True)  # page cache warm-up
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, capture_output=True, cwd=ROOT, check=True)
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times), max(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    quick = "--quick" in args
+    corpus, heldout = load(), load(HELDOUT)
+    report: dict[str, Any] = {}
+
+    ok, failures = accuracy(corpus)
+    h_ok, h_failures = accuracy(heldout)
+    b_ok, bh_ok = baseline(corpus), baseline(heldout)
+    dst = [c for c in corpus if any(n.startswith("dst_") for n in c["expected"].get("notes", []))]
+    dst_ok, _ = accuracy(dst)
+    pct = lambda a, n: f"{a}/{n} ({100 * a / n:.1f}%)"  # noqa: E731
+    report["accuracy"] = {
+        "corpus": pct(ok, len(corpus)),
+        "heldout": pct(h_ok, len(heldout)),
+        "dst_cases": pct(dst_ok, len(dst)),
+        "baseline_dateparser_corpus": pct(b_ok, len(corpus)),
+        "baseline_dateparser_heldout": pct(bh_ok, len(heldout)),
+    }
+
+    timings = warm_timings(corpus, rounds=2 if quick else 10)
+    report["warm_ms_per_phrase"] = {
+        "median": round(statistics.median(timings), 3),
+        "p99": round(percentile(timings, 0.99), 3),
+        "n": len(timings),
+    }
+    imp, first = cold("tomorrow at 3pm", runs=3 if quick else 7)
+    report["cold_ms"] = {
+        "import": round(imp, 1),
+        "first_call": round(first, 1),
+        "warm_up_with_dateparser": round(warm_up_cost(runs=3), 1),
+    }
+    med, worst = cli_wall(runs=5 if quick else 20)
+    report["cli_wall_ms"] = {"median": round(med, 1), "max": round(worst, 1)}
+
+    print(json.dumps(report, indent=2))
+    for line in failures + h_failures:
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
