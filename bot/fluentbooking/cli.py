@@ -21,13 +21,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from bot.config import ConfigError, Settings, mask
+from bot.config import ConfigError, Settings
+from bot.masking import mask_integration, mask_settings
 
 from .client import BookingRequest, FluentBookingClient
 from .errors import FluentBookingError
@@ -35,34 +35,6 @@ from .models import Event
 from .zones import canonical_zone
 
 ClientFactory = Callable[[Settings], FluentBookingClient]
-
-# setting names shown in full (unless they also look like a credential)
-_PLAIN_NAMES = {
-    "enabled",
-    "status",
-    "is_enabled",
-    "mode",
-    "type",
-    "label",
-    "title",
-    "name",
-    "timezone",
-    "redirect_uri",
-    "redirect_url",
-    "connected",
-    "is_connected",
-    "email",
-    "account_email",
-    "calendar_id",
-    "calendar_ids",
-    "default_duration",
-    "currency",
-}
-_CREDENTIAL = re.compile(
-    r"secret|key|token|password|passwd|pass|client_id|auth|credential|private|signature|"
-    r"hash|cert|salt|code|account_id|sid",
-    re.IGNORECASE,
-)
 
 
 class UsageError(Exception):
@@ -72,19 +44,6 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:  # raise instead of exiting, to choose the shape
         raise UsageError(f"{self.prog}: {message}")
-
-
-def mask_settings(values: Any, name: str = "") -> Any:
-    """Mask every value whose name is unknown or looks like a credential."""
-    if isinstance(values, dict):
-        return {k: mask_settings(v, str(k)) for k, v in values.items()}
-    if isinstance(values, list):
-        return [mask_settings(v, name) for v in values]
-    if values is None or isinstance(values, bool):
-        return values
-    if name.lower() in _PLAIN_NAMES and not _CREDENTIAL.search(name):
-        return values
-    return mask(str(values))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -228,7 +187,7 @@ async def _run(client: FluentBookingClient, args: argparse.Namespace) -> tuple[A
                 data = {
                     "key": found.key,
                     "available": found.available,
-                    "settings": mask_settings(found.settings),
+                    "settings": mask_integration(found.settings, found.field_settings),
                     "fields": sorted(found.field_settings),
                 }
                 if not found.available:
@@ -292,4 +251,3 @@ def _pairs(pairs: list[str]) -> dict[str, str]:
             raise UsageError(f"{pair!r} is not FIELD=VALUE")
         result[name.strip()] = value
     return result
-
