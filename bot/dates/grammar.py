@@ -28,6 +28,7 @@ class Clock:
     meridiem: str | None = None  # "am" | "pm"
     literal: bool = False  # a 24-hour reading was written ("07:30", "15h", "14 Uhr")
     special: str | None = None  # "midnight" | "noon"
+    minus: int = 0  # "quarter to 4": minutes before the hour
 
 
 @dataclass
@@ -138,6 +139,8 @@ def patterns(langs: tuple[str, ...]) -> Patterns:
         "clock_range": _B + rf"(?:from\s+|between\s+|de\s+|von\s+|entre\s+)?{clock}\s*"
         rf"(?:{_AMPM})?\s*(?:-|–|—|to|until|till|and|a|à|bis|e)\s*{clock}(?![\d:])\s*(?:{_AMPM})?",
         "ampm": _B + rf"(?:(?:{at})\s+)?{clock}\s*{_AMPM}",
+        "past_to": _B + rf"(?:(?:{at})\s+)?(half|quarter|a quarter|\d{{1,2}})(?:\s+min(?:ute)?s?)?"
+        rf"\s+(past|after|to|before)\s+(\d{{1,2}})(?:\s*{_AMPM})?",
         "at_clock": _B + rf"(?:{at})\s+(\d{{1,2}})(?:([:h.])(\d{{2}}))?"
         rf"(?:\s*({_alt(lx.HOUR_SUFFIX)}))?(?![\w:/])",
         "h_clock": _B + r"(\d{1,2})\s*(?:h|uhr)(?:\s*(\d{2}))?" + _E,
@@ -290,6 +293,7 @@ class Scanner:
         self._each("day_month", self._day_month)
         self._each("numeric", self._numeric)
         self._each("clock_range", self._clock_range)
+        self._each("past_to", self._past_to)
         self._each("ampm", self._ampm)
         self._each("midnight", self._midnight)
         self._each("noon", self._noon)
@@ -302,6 +306,7 @@ class Scanner:
         self._each("weekday", self._weekday)
         self._each("next_week", self._next_week)
         self._each("ordinal", self._ordinal)
+        self._bare_number_by_day()
         self._zones_anywhere()
         return f
 
@@ -391,6 +396,18 @@ class Scanner:
         self.found.clocks.append(c)
         return self._zone_after(end)
 
+    def _past_to(self, m: re.Match[str]) -> int | None:
+        amount, direction, hour, ampm = m.groups()
+        minutes = {"half": 30, "quarter": 15, "a quarter": 15}.get(amount) or int(amount)
+        if minutes >= 60 or (direction in ("to", "before") and amount == "half"):
+            return None
+        c = self._clock(hour, None, ampm)
+        if direction in ("past", "after"):
+            c.minute = minutes
+        else:
+            c.minus = minutes
+        return self._add_clock(c, m.end())
+
     def _ampm(self, m: re.Match[str]) -> int:
         return self._add_clock(self._clock(m.group(1), m.group(2), m.group(3)), m.end())
 
@@ -462,6 +479,30 @@ class Scanner:
     def _next_week(self, m: re.Match[str]) -> int:
         self.found.week_range = True
         return m.end()
+
+    def _bare_number_by_day(self) -> None:
+        """A lone number written right beside a day is its time: "tomorrow 0930", "9 friday"."""
+        f = self.found
+        if f.clocks or f.clock_range or not (f.days or f.calendar):
+            return
+        for m in re.finditer(r"(?<![\w\x00:/.,+-])(\d{1,4})(?![\w:/.])", self.work):
+            before = self.work[: m.start()].rstrip(" ")
+            after = self.work[m.end() :].lstrip(" ")
+            touches = before.endswith(_BLANK) or after.startswith(_BLANK)
+            ends = after == "" or after[0] in _BLANK + ",.;!?)"
+            if not (touches and ends):
+                continue
+            digits = m.group(1)
+            if len(digits) <= 2:
+                c = self._clock(digits, None, None)
+            elif len(digits) == 4 and digits[0] in "012":
+                c = self._clock(digits[:2], digits[2:], None)
+                c.literal = True
+            else:
+                continue
+            f.clocks.append(c)
+            self._take(m.start(), m.end())
+            return
 
     def _ordinal(self, m: re.Match[str]) -> int:
         self.found.days.append(DaySpec("dom", (int(m.group(1)),)))

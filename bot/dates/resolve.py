@@ -125,6 +125,7 @@ class Resolver:
     def resolve(self) -> ParsedWhen:
         f = self.f
         days = _dedupe(f.days)
+        days = self._weekday_agrees(days)
         if len(days) > 1:
             days = [d for d in days if not d.weak] or days[:1]
         if len(days) > 1:
@@ -178,7 +179,7 @@ class Resolver:
                     day = self._day(days[0], None)
                 day = (day if day is not None else self._zone_today()) + timedelta(days=1)
                 return self._result(self._local(day, time(0)), None, "minute")
-            t = time(_hour24(clock, part), clock.minute)
+            t = _clock_time(clock, part)
             if day is None and days:
                 day = self._day(days[0], lambda d: self._instant(d, t) > self.ctx.now_utc)
             if day is None:
@@ -198,6 +199,20 @@ class Resolver:
         if day is None:
             day = self._day(days[0], None)
         return self._result(self._local(day, time(0)), None, "day")
+
+    def _weekday_agrees(self, days: list[DaySpec]) -> list[DaySpec]:
+        """'Tue Jan 14': a weekday beside a date must name that date's weekday; keep the date."""
+        wds = [d for d in days if d.kind == "weekday" and d.value[1] in ("bare", "this", "next")]
+        dated = [d for d in days if d.kind in ("date", "dom", "numeric", "iso")]
+        if len(wds) != 1 or len(dated) != 1 or len(days) != 2:
+            return days
+        day = self._day(dated[0], None)
+        if day.weekday() != wds[0].value[0]:
+            raise DateParseError(
+                f"{day:%B} {day.day} is a {day:%A}, not a {calendar.day_name[int(wds[0].value[0])]}"  # type: ignore[arg-type]
+                "; please check the date."
+            )
+        return [DaySpec("iso", (day.year, day.month, day.day))]
 
     def _next_after_now(self, t: time) -> date:
         d = self._zone_today()
@@ -298,6 +313,13 @@ def _hour24(c: Clock, part: str | None) -> int:
     if 1 <= h <= 6:
         return h + 12
     raise DateParseError(f"Did you mean {h}am or {h}pm? Please say which.")
+
+
+def _clock_time(c: Clock, part: str | None) -> time:
+    t = time(_hour24(c, part), c.minute)
+    if c.minus:
+        t = (datetime.combine(date(2000, 1, 2), t) - timedelta(minutes=c.minus)).time()
+    return t
 
 
 def _range_times(r: tuple[Clock, Clock], part: str | None) -> tuple[time, time]:

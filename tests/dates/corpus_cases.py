@@ -317,6 +317,30 @@ A_LANG = {
     ],
 }
 
+A_MORE = {
+    "tz": NY,
+    "now": "2025-01-10T10:00:00",
+    "cat": "en-basic",
+    "cases": [
+        ("Tuesday the 14th at 2pm", "2025-01-14 14:00"),
+        ("Tue Jan 14 2pm", "2025-01-14 14:00"),
+        ("monday 3rd feb", "2025-02-03"),
+        ("monday 4th feb", "!"),
+        ("friday 2025-01-17", "2025-01-17"),
+        ("tomorrow 0930", "2025-01-11 09:30"),
+        ("9 tomorrow", "2025-01-11 09:00"),
+        ("tomorrow at half past 3", "2025-01-11 15:30"),
+        ("quarter to 4", "2025-01-10 15:45"),
+        ("20 past 9 on monday", "2025-01-13 09:20"),
+        ("3pm tomorrow", "2025-01-11 15:00"),
+        ("Tomorrow @ 3pm", "2025-01-11 15:00"),
+        ("at 9 tomorrow", "2025-01-11 09:00"),
+        ("5pm CET on Monday", "2025-01-13 17:00", {"zone": BER}),
+        ("3pm in Berlin", "2025-01-11 15:00", {"zone": BER}),
+        ("in 2h", "2025-01-10 12:00"),
+    ],
+}
+
 # B: London, Wednesday 2025-06-18 16:30 BST (15:30 UTC).
 B = {
     "tz": LON,
@@ -711,8 +735,8 @@ Q = {
     ],
 }
 
-SCENARIOS = [A, A_REL, A_RANGE, A_DATES, A_ZONES, A_REJECT, A_NOISE, A_LANG, B, C, D, E, F, G,
-             H, I_, J, K, L, M, N, O_, P, Q]  # fmt: skip
+SCENARIOS = [A, A_REL, A_RANGE, A_DATES, A_ZONES, A_REJECT, A_NOISE, A_LANG, A_MORE,
+             B, C, D, E, F, G, H, I_, J, K, L, M, N, O_, P, Q]  # fmt: skip
 
 # Held-out phrases, written separately from the ones above (different wording and
 # scenarios); the parser is not tuned against them.
