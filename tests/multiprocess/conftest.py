@@ -1,0 +1,119 @@
+"""Shared wiring for the multi-process tests: one sandbox site and one Slack stand-in in
+this process, bots as real `python -m bot` subprocesses sharing one PostgreSQL schema.
+
+The tests are marked `postgres`: they fail clearly when the server on 127.0.0.1:5432 is
+unreachable; SKIP_POSTGRES=1 skips them instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mp_helpers import (
+    BotProcess,
+    bot_env,
+    drop_schema,
+    free_port,
+    new_schema_name,
+    postgres_url,
+    schema_url,
+)
+
+from bot.localslack import LocalSlack, start_local_slack
+from bot.sandbox import Sandbox, start_sandbox
+
+
+def register(config: pytest.Config, value: str) -> str:
+    """The suite-wide register_secret (tests/conftest.py, loaded as a plugin)."""
+    for plugin in config.pluginmanager.get_plugins():
+        fn = getattr(plugin, "register_secret", None)
+        if callable(fn):
+            fn(value)
+    return value
+
+
+@dataclass
+class World:
+    """The outside world the bots talk to, plus the database they share."""
+
+    sandbox: Sandbox
+    slack: LocalSlack
+    pg_url: str
+    workdir: Path
+    config: pytest.Config
+
+    def env(self, database_url: str, port: int | None = None) -> dict[str, str]:
+        return bot_env(self.slack, self.sandbox, database_url, port or free_port())
+
+    def booking_count(self) -> int:
+        import sqlite3
+
+        with sqlite3.connect(self.sandbox.db_path) as db:
+            return int(db.execute("SELECT COUNT(*) FROM bookings").fetchone()[0])
+
+
+@pytest.fixture(scope="session")
+def world(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> Iterator[World]:
+    pg_url = postgres_url()
+    workdir = tmp_path_factory.mktemp("multiprocess")
+    # Real time on the site: the bot processes read the real clock for "today".
+    sandbox = start_sandbox(str(workdir / "site.sqlite3"), now=None)
+    slack = None
+    try:
+        slack = start_local_slack()
+        for secret in (sandbox.app_password, slack.bot_token, slack.signing_secret):
+            register(pytestconfig, secret)
+        yield World(sandbox, slack, pg_url, workdir, pytestconfig)
+    finally:
+        if slack is not None:
+            slack.stop()
+        sandbox.stop()
+
+
+@dataclass
+class Schema:
+    name: str
+    url: str  # DATABASE_URL for the bots: the server URL with the search_path option
+
+
+@pytest.fixture
+def schema(world: World) -> Iterator[Schema]:
+    """A fresh schema (not created yet: the bots create it), dropped afterwards."""
+    name = new_schema_name()
+    try:
+        yield Schema(name, schema_url(world.pg_url, name))
+    finally:
+        drop_schema(world.pg_url, name)
+
+
+@pytest.fixture(scope="module")
+def bot_pair(world: World) -> Iterator[tuple[BotProcess, BotProcess, Schema]]:
+    """Two bots on one schema, kept for the whole module (starting one takes a second)."""
+    name = new_schema_name()
+    shared = Schema(name, schema_url(world.pg_url, name))
+    bots: list[BotProcess] = []
+    try:
+        for label in ("bot-a", "bot-b"):
+            bots.append(BotProcess.start(label, world.env(shared.url), world.workdir))
+        for bot in bots:
+            assert bot.healthz() == 200
+        yield bots[0], bots[1], shared
+    finally:
+        outputs = [bot.stop() for bot in bots]
+        drop_schema(world.pg_url, name)
+        for out in outputs:
+            assert_no_secrets(world, out)
+
+
+def assert_no_secrets(world: World, output: str) -> None:
+    for secret in (world.sandbox.app_password, world.slack.bot_token, world.slack.signing_secret):
+        assert secret not in output, "a bot process printed a secret"
+
+
+@pytest.fixture
+def bot_output_check(world: World) -> Any:
+    return lambda output: assert_no_secrets(world, output)

@@ -1,0 +1,248 @@
+"""Helpers for the multi-process tests: the PostgreSQL test server, bot subprocesses,
+and Slack requests sent byte-for-byte identical to several bots (as Slack's retries are).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
+
+from bot.localslack import LocalSlack, SlackRequester
+from bot.localslack.requester import BotResponse, _Request
+
+ROOT = Path(__file__).resolve().parents[2]
+PG_HOST = "127.0.0.1"
+PG_PORT = 5432
+PG_DB = "test"
+
+_pg_url_cache: dict[str, str] = {}
+
+
+# -- PostgreSQL ------------------------------------------------------------------------------
+
+
+def postgres_url() -> str:
+    """A working URL for the test server (user postgres, else root), or fail/skip clearly."""
+    if os.environ.get("SKIP_POSTGRES") == "1":
+        pytest.skip("SKIP_POSTGRES=1: PostgreSQL tests skipped")
+    if "url" in _pg_url_cache:
+        return _pg_url_cache["url"]
+    candidates = [os.environ["TEST_POSTGRES_URL"]] if os.environ.get("TEST_POSTGRES_URL") else []
+    candidates += [f"postgresql://{u}@{PG_HOST}:{PG_PORT}/{PG_DB}" for u in ("postgres", "root")]
+    problems = []
+    for url in candidates:
+        try:
+            with psycopg.connect(url, connect_timeout=3) as conn:
+                conn.execute("SELECT 1")
+        except psycopg.Error as exc:
+            problems.append(f"{url}: {str(exc).strip().splitlines()[0]}")
+            continue
+        _pg_url_cache["url"] = url
+        return url
+    pytest.fail(
+        "the multi-process tests need PostgreSQL on 127.0.0.1:5432 (database 'test', trust "
+        "auth, user postgres or root); none answered:\n  "
+        + "\n  ".join(problems)
+        + "\nStart it, or set SKIP_POSTGRES=1 to skip these tests.",
+        pytrace=False,
+    )
+
+
+def new_schema_name() -> str:
+    return "mp_" + uuid.uuid4().hex[:16]
+
+
+def schema_url(url: str, schema: str) -> str:
+    """The DATABASE_URL form that puts the bot's tables in `schema` (libpq options)."""
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}options=-csearch_path%3D{schema}"
+
+
+def drop_schema(url: str, schema: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def schema_tables(url: str, schema: str) -> set[str]:
+    with psycopg.connect(url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (schema,)
+        ).fetchall()
+    return {str(r[0]) for r in rows}
+
+
+def done_keys(url: str, schema: str) -> int:
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute(
+            f"SELECT COUNT(*) FROM \"{schema}\".idempotency_keys WHERE state = 'done'"
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+# -- bot processes ---------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def bot_env(slack: LocalSlack, sandbox: Any, database_url: str, port: int) -> dict[str, str]:
+    """The environment `python -m bot` reads, pointed at the local stand-ins."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SLACK_", "FLUENTBOOKING_", "BOOKING_")) and k != "DATABASE_URL"
+    }
+    env.update(
+        PORT=str(port),
+        SLACK_BOT_TOKEN=slack.bot_token,
+        SLACK_SIGNING_SECRET=slack.signing_secret,
+        SLACK_API_URL=slack.api_url,
+        FLUENTBOOKING_URL=sandbox.url,
+        FLUENTBOOKING_USERNAME=sandbox.username,
+        FLUENTBOOKING_APP_PASSWORD=sandbox.app_password,
+        DATABASE_URL=database_url,
+        PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+@dataclass
+class BotProcess:
+    """`python -m bot` in a subprocess; its output goes to a file (read with .output())."""
+
+    name: str
+    port: int
+    log_path: Path
+    proc: subprocess.Popen[bytes]
+    _log: Any = field(repr=False, default=None)
+
+    @classmethod
+    def start(cls, name: str, env: dict[str, str], workdir: Path) -> BotProcess:
+        log_path = workdir / f"{name}.log"
+        log = log_path.open("wb")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        return cls(name, int(env["PORT"]), log_path, proc, log)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def events_url(self) -> str:
+        return f"{self.url}/slack/events"
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def healthz(self, timeout: float = 60.0) -> int:
+        """Wait until /healthz answers; its status. Fails if the process exits first."""
+        deadline = time.monotonic() + timeout
+        with httpx.Client(timeout=2.0) as client:
+            while True:
+                try:
+                    return client.get(f"{self.url}/healthz").status_code
+                except httpx.TransportError:
+                    if self.proc.poll() is not None:
+                        raise AssertionError(
+                            f"bot {self.name} exited with {self.proc.returncode}:\n"
+                            + self.output()[-3000:]
+                        ) from None
+                    if time.monotonic() > deadline:
+                        raise AssertionError(f"bot {self.name} did not come up") from None
+                    time.sleep(0.05)
+
+    def stop(self) -> str:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        if self._log is not None:
+            self._log.close()
+        return self.output()
+
+
+# -- Slack requests --------------------------------------------------------------------------
+
+
+class _Capture(SlackRequester):
+    """Builds a request exactly as SlackRequester would, but hands it back unsent."""
+
+    def _send(self, request: _Request) -> Any:
+        return request
+
+
+@dataclass
+class Prepared:
+    """One Slack request body, to be delivered (signed) to any bot, as often as wanted."""
+
+    request: _Request
+    slack: LocalSlack
+
+    async def deliver(
+        self, client: httpx.AsyncClient, bot_url: str, *, retry_num: int | None = None
+    ) -> BotResponse:
+        sender = SlackRequester(bot_url, self.slack, client=client)
+        if retry_num is not None:
+            sender = sender.variant(retry_num=retry_num, retry_reason="http_timeout")
+        headers = sender.headers(self.request.body, self.request.content_type)
+        resp = await client.post(bot_url, content=self.request.body.encode(), headers=headers)
+        return BotResponse(resp.status_code, dict(resp.headers), resp.text, self.request.payload)
+
+
+def prepare_submission(slack: LocalSlack, view_id: str, values: dict[str, Any]) -> Prepared:
+    """The view_submission Slack would send for `view_id` with `values` filled in."""
+    request = _Capture("http://unused.invalid", slack).view_submission(view_id, values)
+    return Prepared(request, slack)
+
+
+def all_text(node: Any) -> str:
+    """Every string inside a view or block list, joined (for assertions)."""
+    if isinstance(node, dict):
+        return " ".join(all_text(v) for v in node.values())
+    if isinstance(node, list):
+        return " ".join(all_text(v) for v in node)
+    return node if isinstance(node, str) else ""
+
+
+def find_block(view: dict[str, Any], prefix: str) -> dict[str, Any] | None:
+    for b in view.get("blocks") or []:
+        if (b.get("block_id") or "").startswith(prefix):
+            return b
+    return None
+
+
+async def wait_for(predicate: Any, what: str, seconds: float = 15.0) -> Any:
+    """Poll `predicate()` until it returns something truthy (state changes after an ack)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.01)
