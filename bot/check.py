@@ -123,19 +123,29 @@ async def check_site(settings: Settings, client_factory: Callable[..., Any] | No
 
 
 async def check_store(settings: Settings) -> list[Result]:
-    from bot.store import StoreError, mask_url, open_store
+    """Which store the bot uses (kind and place, never a password) and whether it answers."""
+    from bot.store import StoreError, open_store, parse_database_url
 
+    try:
+        where = parse_database_url(settings.database_url).location()
+    except (StoreError, ValueError) as exc:
+        return [Result(False, "State store", _named(exc))]
     try:
         store = await open_store(settings.database_url)
     except (StoreError, ValueError) as exc:
-        return [Result(False, "State store", f"{exc} (check DATABASE_URL)")]
+        return [Result(False, "State store", f"{where}, unreachable: {_named(exc)}")]
     try:
         await store.ping()
-        return [Result(True, "State store", f"{store.kind}: {mask_url(settings.database_url)}")]
+        return [Result(True, "State store", f"{store.location}, reachable")]
     except StoreError as exc:
-        return [Result(False, "State store", f"{exc} (check DATABASE_URL)")]
+        return [Result(False, "State store", f"{where}, unreachable: {_named(exc)}")]
     finally:
         await store.close()
+
+
+def _named(exc: BaseException) -> str:
+    text = str(exc)
+    return text if "DATABASE_URL" in text else f"{text} (check DATABASE_URL)"
 
 
 async def run_checks(
