@@ -154,7 +154,7 @@ def patterns(langs: tuple[str, ...]) -> Patterns:
         "weekday": _B
         + rf"(?:({_alt(_lang_words(lx.ON_ARTICLE, langs))})\s+)?"
         + rf"(?:({_alt(before_words)})\s+)?"
-        + rf"(?:({_alt(_lang_words(lx.NEXT_WEEK, langs))})\s+(?:on\s+)?)?"
+        + rf"(?:({_alt(_lang_words(lx.NEXT_WEEK, langs))})\s+(?:(?:on|el|le|am|no|na)\s+)?)?"
         + rf"({weekday})\.?{_E}"
         + rf"(?:\s+({_alt(after_words)}){_E})?",
         "next_week": _B + rf"({_alt(_lang_words(lx.NEXT_WEEK, langs))}){_E}",
@@ -171,6 +171,14 @@ _NOISE = re.compile(
 _ZONE_AFTER = re.compile(
     r"\s*(?:in\s+|,\s*)?(?:(utc|gmt)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?(?!\d)"
     r"|([+-])(\d{2}):?(\d{2})(?!\d)|(z)(?![\w])|([a-zà-ÿ][a-zà-ÿ_/'. -]{1,40}))"
+)
+_DOM_AFTER = re.compile(
+    r",?\s+(?:the\s+|le\s+|el\s+|den\s+|dia\s+)?(\d{1,2})(?:st|nd|rd|th|º|ª|er|\.)?"
+    r"(?![\d:/]|\s*(?:h\d|h(?!\w)|uhr|a\.?m(?!\w)|p\.?m(?!\w)|[.:]\d|o'?clock))"
+)
+_DOM_ALONE = re.compile(
+    r"(?<![\w@])(?:el|le|dia|día|den|am)\s+(\d{1,2})(?:º|ª|er|\.)?"
+    r"(?![\d:/]|\s*(?:h\d|h(?!\w)|uhr|a\.?m(?!\w)|p\.?m(?!\w)|[.:]\d|o'?clock))"
 )
 _UPPER_ONLY = {"et", "ist", "la"}
 _ZONE_ANY_OFFSET = re.compile(r"(?<![\w])(utc|gmt)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?(?!\d)")
@@ -198,6 +206,7 @@ class Scanner:
         low = low.replace("’", "'")
         self.work = _NOISE.sub(lambda m: _BLANK * len(m.group(0)), low)
         self.found = Found()
+        self._tentative: tuple[str, int] | None = None
 
     # -- helpers ---------------------------------------------------------------------
     def _take(self, start: int, end: int) -> None:
@@ -306,6 +315,7 @@ class Scanner:
         self._each("weekday", self._weekday)
         self._each("next_week", self._next_week)
         self._each("ordinal", self._ordinal)
+        self._dom_alone()
         self._bare_number_by_day()
         self._zones_anywhere()
         return f
@@ -474,15 +484,40 @@ class Scanner:
                 mode = "next"
         weak = name in lx.WEAK_WEEKDAYS and mode == "bare" and not article
         self.found.days.append(DaySpec("weekday", (day, mode), weak=weak))
+        # "jueves 16", "Tuesday the 14th": the day of the month follows the weekday
+        dom = _DOM_AFTER.match(self.work, m.end())
+        if dom and mode in ("bare", "this", "next"):
+            n = int(dom.group(1))
+            marked = dom.group(0).strip(" ,")[-1:].isalpha() or dom.group(0).endswith(
+                (".", "º", "ª")
+            )
+            marked = marked or bool(re.match(r",?\s+(?:the|le|el|den|dia)\s", dom.group(0)))
+            if n > 12 or marked:
+                self.found.days.append(DaySpec("dom", (n,)))
+            else:  # "friday 10": an hour unless a clock time is written elsewhere
+                self._tentative = (dom.group(1), len(self.found.days))
+                self.found.days.append(DaySpec("dom", (n,)))
+            return dom.end()
         return m.end()
 
     def _next_week(self, m: re.Match[str]) -> int:
         self.found.week_range = True
         return m.end()
 
+    def _dom_alone(self) -> None:
+        """ "el 15", "dia 15", "le 15": a day of the month named with an article."""
+        for m in _DOM_ALONE.finditer(self.work):
+            self.found.days.append(DaySpec("dom", (int(m.group(1)),)))
+            self._take(m.start(), m.end())
+
     def _bare_number_by_day(self) -> None:
         """A lone number written right beside a day is its time: "tomorrow 0930", "9 friday"."""
         f = self.found
+        if self._tentative and not (f.clocks or f.clock_range):
+            digits, index = self._tentative
+            del f.days[index]
+            f.clocks.append(self._clock(digits, None, None))
+            return
         if f.clocks or f.clock_range or not (f.days or f.calendar):
             return
         for m in re.finditer(r"(?<![\w\x00:/.,+-])(\d{1,4})(?![\w:/.])", self.work):
