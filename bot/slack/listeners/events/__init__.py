@@ -9,29 +9,68 @@ from bot.slack import errors
 from bot.slack.deps import Deps, deps_of
 from bot.slack.flows.common import Prefill
 from bot.slack.flows.form import open_form
+from bot.slack.home import publish_home
 from bot.slack.ids import CallbackId
-from bot.slack.views.home import home_view
+from bot.slack.text import escape
+from bot.slack.views import messages
 
 log = logging.getLogger(__name__)
 
+__all__ = ["book_with_person", "publish_home", "register"]
 
-async def publish_home(deps: Deps, client: Any, user_id: str) -> None:
-    try:
-        await client.views_publish(user_id=user_id, view=home_view())
-    except Exception as exc:
-        errors.describe(exc, action="publishing App Home")
+BOT_AUTHOR = (
+    "That message was posted by an app; pick a person: use *Book a meeting with this "
+    "person* on a message someone wrote, or type `/book` with their email."
+)
+SELF_AUTHOR = (
+    "That is your own message, so the form is filled in with your details. "
+    "Change the name and email to book for someone else."
+)
 
 
-async def book_with_person(deps: Deps, client: Any, body: dict[str, Any]) -> None:
-    """Message shortcut: the form with the message's author as attendee."""
+def no_email(name: str) -> str:
+    who = f"*{escape(name)}*" if name else "The author"
+    return (
+        f"{who}'s Slack profile shows no email address, so the form's *Email* field is "
+        "empty: type their email there to book."
+    )
+
+
+async def _is_bot_user(client: Any, user_id: str) -> bool:
+    resp = await client.users_info(user=user_id)
+    user = resp.get("user") or {}
+    return bool(user.get("is_bot") or (user.get("profile") or {}).get("bot_id"))
+
+
+async def book_with_person(deps: Deps, client: Any, body: dict[str, Any], respond: Any) -> None:
+    """Message shortcut: the form with the message's author as attendee.
+
+    An app's message gets an ephemeral instead of the form; the user's own message and an
+    author without an email open the form with a one-line note next to it."""
     user_id = body["user"]["id"]
-    author = (body.get("message") or {}).get("user")
+    message = body.get("message") or {}
+    author = message.get("user")
     channel = (body.get("channel") or {}).get("id")
-    prefill = Prefill()
+
+    async def note(text: str) -> None:
+        await respond(**messages.notice(text), response_type="ephemeral", replace_original=False)
+
     try:
-        if author and author != user_id:
+        if message.get("bot_id") or message.get("subtype") == "bot_message" or not author:
+            await note(BOT_AUTHOR)
+            return
+        prefill = Prefill()
+        after: str | None = None
+        if author == user_id:
+            after = SELF_AUTHOR
+        else:
             person = await deps.profile(client, author)
+            if not person.email and await _is_bot_user(client, author):
+                await note(BOT_AUTHOR)
+                return
             prefill = Prefill(name=person.name, email=person.email, timezone=person.timezone)
+            if not person.email:
+                after = no_email(person.name)
         await open_form(
             deps,
             client,
@@ -40,8 +79,10 @@ async def book_with_person(deps: Deps, client: Any, body: dict[str, Any]) -> Non
             channel_id=channel,
             prefill=prefill,
         )
+        if after:
+            await note(after)
     except Exception as exc:
-        errors.describe(exc, action="the message shortcut")
+        await errors.tell(respond, exc, action="the message shortcut")
 
 
 def register(app: Any) -> None:
@@ -54,6 +95,6 @@ def register(app: Any) -> None:
             deps.spawn(publish_home(deps, client, event["user"]))
 
     @app.shortcut(CallbackId.BOOK_SHORTCUT.value)
-    async def on_shortcut(ack: Any, body: dict[str, Any], client: Any) -> None:
+    async def on_shortcut(ack: Any, body: dict[str, Any], client: Any, respond: Any) -> None:
         await ack()
-        deps.spawn(book_with_person(deps, client, body))
+        deps.spawn(book_with_person(deps, client, body, respond))
