@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.slack import errors
+from bot.slack import announce, errors
 from bot.slack.booking import BookingIntent
 from bot.slack.deps import Deps
 from bot.slack.flows.common import (
@@ -259,6 +259,7 @@ async def _book(
             view_id=view["id"],
         )
         outcome = await deps.booking.book(intent)
+        announce.after_booking(deps, client, user_id, outcome)
         result_view = modal.result_view(outcome.result, meta, already=outcome.already)
         return SubmitOutcome({"response_action": "update", "view": result_view}, result_view)
     except SlotUnavailableError:

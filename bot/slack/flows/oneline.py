@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.slack import errors
+from bot.slack import announce, errors
 from bot.slack.booking import BookingIntent
 from bot.slack.deps import Deps, Profile
 from bot.slack.flows.common import (
@@ -269,6 +269,7 @@ async def book_button(
                 replace_original=True,
             )
             return
+        announce.after_booking(deps, client, origin.user_id, outcome)
         blocks = modal.result_blocks(outcome.result, already=outcome.already)
         text = ("Already booked: " if outcome.already else "Booked: ") + event.title
         await origin.respond(text=text, blocks=blocks, replace_original=not outcome.already)
