@@ -51,6 +51,12 @@ async def check_slack(settings: Settings) -> list[Result]:
                 f"({mask(settings.slack_bot_token.value)}) at {settings.slack_api_url}",
             )
         )
+        if settings.booking_notify_channel:
+            results.append(
+                await check_notify_channel(
+                    client, settings.booking_notify_channel, str(resp.get("user") or "bot")
+                )
+            )
     except SlackApiError as exc:
         error = exc.response.get("error") if exc.response is not None else "unknown"
         results.append(
@@ -71,6 +77,35 @@ async def check_slack(settings: Settings) -> list[Result]:
             )
         )
     return results
+
+
+async def check_notify_channel(client: Any, channel: str, bot_name: str) -> Result:
+    """BOOKING_NOTIFY_CHANNEL: does it exist, and is the bot in it (else posts fail)?"""
+    from slack_sdk.errors import SlackApiError
+
+    label = "Announcement channel"
+    try:
+        resp = await client.conversations_info(channel=channel)
+    except SlackApiError as exc:
+        error = exc.response.get("error") if exc.response is not None else "unknown"
+        return Result(
+            False,
+            label,
+            f"BOOKING_NOTIFY_CHANNEL={channel}: Slack answered {error!r}; check the channel "
+            f"id (channel details → bottom), and for a private channel invite @{bot_name} first",
+        )
+    except Exception as exc:
+        return Result(False, label, f"could not look up {channel} ({type(exc).__name__})")
+    info = resp.get("channel") or {}
+    name = f"#{info['name']}" if info.get("name") else channel
+    if info.get("is_member"):
+        return Result(True, label, f"{name} ({channel}): the bot is a member")
+    return Result(
+        False,
+        label,
+        f"{name} ({channel}): the bot is not a member, so announcements cannot be posted; "
+        f"invite @{bot_name} to {name} (type /invite @{bot_name} there)",
+    )
 
 
 async def check_site(settings: Settings, client_factory: Callable[..., Any] | None) -> list[Result]:
