@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -21,6 +22,7 @@ import pytest
 
 from bot.localslack import LocalSlack, SlackRequester
 from bot.localslack.requester import BotResponse, _Request
+from bot.slack.ids import ActionId, BlockId
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_HOST = "127.0.0.1"
@@ -28,6 +30,9 @@ PG_PORT = 5432
 PG_DB = "test"
 
 _pg_url_cache: dict[str, str] = {}
+
+PRODUCT_DEMO = "3"  # sandbox event: 30 min, Mon–Fri 09:00–17:00 New York, many slots a day
+BOOKING_ID = re.compile(r"Booking #(\d+)")
 
 
 # -- PostgreSQL ------------------------------------------------------------------------------
@@ -83,10 +88,13 @@ def schema_tables(url: str, schema: str) -> set[str]:
     return {str(r[0]) for r in rows}
 
 
-def done_keys(url: str, schema: str) -> int:
+def done_keys(url: str, schema: str, prefix: str) -> int:
+    """How many idempotency keys starting with `prefix` hold a finished result."""
     with psycopg.connect(url, autocommit=True) as conn:
         row = conn.execute(
-            f"SELECT COUNT(*) FROM \"{schema}\".idempotency_keys WHERE state = 'done'"
+            f'SELECT COUNT(*) FROM "{schema}".idempotency_keys'
+            " WHERE state = 'done' AND key LIKE %s",
+            (prefix + "%",),
         ).fetchone()
     return int(row[0]) if row else 0
 
@@ -216,7 +224,7 @@ class Prepared:
 
 def prepare_submission(slack: LocalSlack, view_id: str, values: dict[str, Any]) -> Prepared:
     """The view_submission Slack would send for `view_id` with `values` filled in."""
-    request = _Capture("http://unused.invalid", slack).view_submission(view_id, values)
+    request: Any = _Capture("http://unused.invalid", slack).view_submission(view_id, values)
     return Prepared(request, slack)
 
 
@@ -246,3 +254,33 @@ async def wait_for(predicate: Any, what: str, seconds: float = 15.0) -> Any:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         await asyncio.sleep(0.01)
+
+
+async def open_booking_form(
+    slack: LocalSlack, client: httpx.AsyncClient, bot: BotProcess, user: str
+) -> dict[str, Any]:
+    """/book on `bot`, choose the product demo; the filled modal (with free times)."""
+    before = {v["id"] for v in slack.open_modals()}
+    requester = SlackRequester(bot.events_url, slack, client=client)
+    resp = await requester.command("/book", "", user)
+    assert resp.status == 200, resp.text
+
+    def opened() -> str | None:
+        for view in slack.open_modals():
+            if view["id"] not in before and find_block(view, BlockId.EVENT.value):
+                return str(view["id"])
+        return None
+
+    view_id = await wait_for(opened, "the booking modal to be filled")
+    await requester.block_action(ActionId.EVENT.value, view_id=view_id, value=PRODUCT_DEMO)
+
+    def refreshed() -> dict[str, Any] | None:
+        view = slack.view(view_id)
+        event = find_block(view, BlockId.EVENT.value)
+        times = find_block(view, BlockId.TIME.value)
+        chosen = ((event or {}).get("element") or {}).get("initial_option") or {}
+        if chosen.get("value") == PRODUCT_DEMO and times and times["element"].get("options"):
+            return view
+        return None
+
+    return await wait_for(refreshed, "the free times of the product demo")

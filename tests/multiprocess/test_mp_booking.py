@@ -17,56 +17,24 @@ import httpx
 import pytest
 from conftest import Schema, World
 from mp_helpers import (
+    BOOKING_ID,
     BotProcess,
     Prepared,
     all_text,
     done_keys,
     find_block,
+    open_booking_form,
     prepare_submission,
     wait_for,
 )
 
-from bot.localslack import U_ALICE, U_BOB, SlackRequester
-from bot.slack.ids import ActionId, BlockId
+from bot.localslack import U_ALICE, U_BOB
+from bot.slack.ids import BlockId
 
 pytestmark = pytest.mark.postgres
 
 ROUNDS = 50
-PRODUCT_DEMO = "3"  # sandbox event: 30 min, Mon–Fri 09:00–17:00 New York, many slots a day
-
-BOOKING_ID = re.compile(r"Booking #(\d+)")
 WHEN = re.compile(r"\*When:\* ([^\n]+)")
-
-
-async def open_booking_form(
-    world: World, client: httpx.AsyncClient, bot: BotProcess, user: str
-) -> dict[str, Any]:
-    """/book on `bot`, choose the product demo; the filled modal (with free times)."""
-    slack = world.slack
-    before = {v["id"] for v in slack.open_modals()}
-    requester = SlackRequester(bot.events_url, slack, client=client)
-    resp = await requester.command("/book", "", user)
-    assert resp.status == 200, resp.text
-
-    def opened() -> str | None:
-        for view in slack.open_modals():
-            if view["id"] not in before and find_block(view, BlockId.EVENT.value):
-                return str(view["id"])
-        return None
-
-    view_id = await wait_for(opened, "the booking modal to be filled")
-    await requester.block_action(ActionId.EVENT.value, view_id=view_id, value=PRODUCT_DEMO)
-
-    def refreshed() -> dict[str, Any] | None:
-        view = slack.view(view_id)
-        event = find_block(view, BlockId.EVENT.value)
-        times = find_block(view, BlockId.TIME.value)
-        chosen = ((event or {}).get("element") or {}).get("initial_option") or {}
-        if chosen.get("value") == PRODUCT_DEMO and times and times["element"].get("options"):
-            return view
-        return None
-
-    return await wait_for(refreshed, "the free times of the product demo")
 
 
 def booking_shown(answer: dict[str, Any]) -> tuple[int, str, bool]:
@@ -112,7 +80,7 @@ async def test_one_submission_to_two_processes_books_once(
         for round_no in range(ROUNDS):
             user = (U_ALICE, U_BOB)[round_no % 2]
             opener = (bot_a, bot_b)[rng.randrange(2)]
-            view = await open_booking_form(world, client, opener, user)
+            view = await open_booking_form(world.slack, client, opener, user)
             times = find_block(view, BlockId.TIME.value)
             assert times is not None
             option = rng.choice(times["element"]["options"])
@@ -137,4 +105,16 @@ async def test_one_submission_to_two_processes_books_once(
             world.slack.close_view(view["id"])
 
     assert world.booking_count() == start_count + ROUNDS
-    assert done_keys(world.pg_url, shared.name) == ROUNDS
+    assert done_keys(world.pg_url, shared.name, "booking:") == ROUNDS
+    # Each booking is announced (a DM to whoever booked) by one process only, once.
+    await wait_for(
+        lambda: done_keys(world.pg_url, shared.name, "announce:") >= ROUNDS,
+        "the announcements to finish",
+    )
+    dms = [
+        m
+        for user in (U_ALICE, U_BOB)
+        for m in world.slack.messages(user)
+        if (found := BOOKING_ID.search(all_text(m))) and int(found.group(1)) in seen_ids
+    ]
+    assert len(dms) == ROUNDS
