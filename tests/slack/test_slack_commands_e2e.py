@@ -31,7 +31,7 @@ async def test_help_for_each_command(stack: LocalStack) -> None:
     assert "next" in book.lower() and "tuesday" in book.lower()  # the dates help is included
     assert "/slots demo tomorrow" in all_text(await run(stack, "/slots", "help"))
     assert "/bookings past" in all_text(await run(stack, "/bookings", "help"))
-    assert "coming soon" in all_text(await run(stack, "/booking-settings", ""))
+    assert "BOOKING_ADMINS" in all_text(await run(stack, "/booking-settings", "help"))
     unknown = all_text(await run(stack, "/bookings", "yesterday"))
     assert "`upcoming`, `past` or `all`" in unknown
 

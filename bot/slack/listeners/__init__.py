@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.slack import admin
 from bot.slack.listeners import actions, commands, events, options, views
 
 
 def register_all(app: Any) -> None:
-    for module in (commands, actions, views, events, options):
+    for module in (commands, actions, views, events, options, admin):
         module.register(app)

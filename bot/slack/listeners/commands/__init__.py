@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from bot.slack import admin
 from bot.slack.deps import Deps, deps_of
 from bot.slack.flows import lists
 from bot.slack.flows.form import open_form
 from bot.slack.flows.oneline import Origin, book_line
-from bot.slack.views import messages
 from bot.slack.views.help import help_message
 
 HELP_WORDS = {"help", "-h", "--help", "?"}
@@ -73,16 +73,7 @@ async def handle_bookings(deps: Deps, client: Any, body: dict[str, Any], origin:
 
 
 async def handle_settings(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
-    text = (body.get("text") or "").strip()
-    if text.lower() in HELP_WORDS:
-        await origin.respond(**help_message("/booking-settings"))
-        return
-    await origin.respond(
-        **messages.notice(
-            "Managing the site's integration settings from Slack is coming soon. "
-            "For now, change them in the WordPress admin (FluentBooking → Settings)."
-        )
-    )
+    await admin.handle_command(deps, client, body, origin)
 
 
 HANDLERS = {
