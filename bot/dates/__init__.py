@@ -13,13 +13,14 @@ from datetime import datetime
 
 from .help import HELP_TEXT
 from .lexicon import DEFAULT_LANGUAGES
-from .model import DateParseError, Granularity, ParsedWhen
+from .model import DateParseError, Granularity, NoDateFound, ParsedWhen
 
 __all__ = [
     "DEFAULT_LANGUAGES",
     "HELP_TEXT",
     "DateParseError",
     "Granularity",
+    "NoDateFound",
     "ParsedWhen",
     "configured_languages",
     "parse_when",
@@ -51,7 +52,7 @@ def parse_when(
     from .resolve import make_context, parse
 
     if not isinstance(text, str) or not text.strip():
-        raise DateParseError("Please give a date or time, e.g. 'tomorrow at 3pm'.")
+        raise NoDateFound("Please give a date or time, e.g. 'tomorrow at 3pm'.")
     if len(text) > MAX_TEXT:
         raise DateParseError("That text is too long to read a date from.")
     ctx, _ = make_context(text, tz, now, languages or configured_languages())

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import zones
 from .lexicon import DEFAULT_LANGUAGES as GRAMMAR_LANGUAGES
-from .model import DateParseError, ParsedWhen
+from .model import NoDateFound, ParsedWhen
 from .resolve import Context, split_text
 
 NO_DATE = "I could not find a date or time in that. Try e.g. 'tomorrow at 3pm' or 'next tue 10:30'."
@@ -69,7 +69,7 @@ def date_in(text: str, ctx: Context, need_digit: bool) -> tuple[tuple[int, int],
 
 def fallback(text: str, ctx: Context) -> ParsedWhen:
     if set(ctx.langs) <= set(GRAMMAR_LANGUAGES) and not re.search(r"\d", text):
-        raise DateParseError(NO_DATE)  # in these languages the grammar knows every such form
+        raise NoDateFound(NO_DATE)  # in these languages the grammar knows every such form
     user_now = ctx.now_utc.astimezone(ctx.user_tz).replace(tzinfo=None, microsecond=0)
     need_digit = set(ctx.langs) <= set(GRAMMAR_LANGUAGES)
     for matched, value in search(text, ctx.langs, user_now):
@@ -100,4 +100,4 @@ def fallback(text: str, ctx: Context) -> ParsedWhen:
             rest=rest,
             notes=[*notes, "read_by_dateparser"],
         )
-    raise DateParseError(NO_DATE)
+    raise NoDateFound(NO_DATE)

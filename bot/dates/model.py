@@ -13,6 +13,10 @@ class DateParseError(ValueError):
     """The text holds no date or time, or an impossible one; str(e) is fit for the user."""
 
 
+class NoDateFound(DateParseError):
+    """The text holds no date or time at all (as opposed to an impossible one)."""
+
+
 @dataclass(frozen=True)
 class ParsedWhen:
     text: str

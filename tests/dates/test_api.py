@@ -136,3 +136,13 @@ def test_help_text_states_the_readings_briefly() -> None:
     assert len(HELP_TEXT) < 1500
     for word in ("next tue", "afternoon", "in 2 hours", "03/04", "DST", "Feb 30"):
         assert word in HELP_TEXT
+
+
+def test_no_date_is_told_apart_from_an_impossible_one() -> None:
+    from bot.dates import DateParseError, NoDateFound, parse_when
+
+    with pytest.raises(NoDateFound):
+        parse_when("demo with ana", tz="America/New_York")
+    with pytest.raises(DateParseError) as caught:
+        parse_when("feb 30 at 3pm", tz="America/New_York")
+    assert not isinstance(caught.value, NoDateFound)

@@ -112,14 +112,12 @@ def nearest(
 def read_when(text: str, tz: str, now: datetime) -> Any | None:
     """`parse_when`, but text with no date at all gives None (an event name alone);
     an impossible date ("feb 30") still raises DateParseError for the user to see."""
-    from bot.dates import DateParseError, parse_when
+    from bot.dates import NoDateFound, parse_when
 
     try:
         return parse_when(text, tz=tz, now=now)
-    except DateParseError as exc:
-        if "could not find" in str(exc).lower():
-            return None
-        raise
+    except NoDateFound:
+        return None
 
 
 def parse_event_time(value: str, timezone: str) -> datetime:
