@@ -6,17 +6,6 @@ from typing import Any
 
 from bot.slack.views.messages import context, message, section
 
-DATES_SUMMARY = (
-    "*How times are read* (in your Slack timezone unless you name another):\n"
-    "• `tomorrow 3pm`, `fri 10:30`, `next tue 3pm` (next = the first one after today), "
-    "`this friday` (today counts), `tue next week`\n"
-    "• `at 3` means 3 PM (8–11 morning, 12 noon, 1–6 afternoon); `noon`, `midnight`\n"
-    "• `in 2 hours`, `in 3 days at 10am`, `jan 15 2pm`, `15/01` (ambiguous dates follow "
-    "your region)\n"
-    "• `3pm London time`, `9am PT`, `10:00 UTC+2`: that zone's clock\n"
-    "• `morning` 8–12, `afternoon` 12–17, `evening` 17–21 show the free times in that range"
-)
-
 _BOOK = (
     "*`/book`* books a meeting.\n"
     "• `/book` opens the booking form.\n"
@@ -46,7 +35,9 @@ TEXTS = {"/book": _BOOK, "/slots": _SLOTS, "/bookings": _BOOKINGS, "/booking-set
 def help_message(command: str, dates_help: str | None = None) -> dict[str, Any]:
     blocks = [section(TEXTS.get(command, _BOOK))]
     if command == "/book":
-        blocks.append(section(dates_help or DATES_SUMMARY))
+        from bot.dates.help import HELP_TEXT  # the dates module states its own readings
+
+        blocks.append(section(dates_help or HELP_TEXT))
     blocks.append(context("Commands: `/book`, `/slots`, `/bookings`, `/booking-settings`"))
     return message(blocks, f"Help for {command}")
 
