@@ -228,6 +228,16 @@ def prepare_submission(slack: LocalSlack, view_id: str, values: dict[str, Any]) 
     return Prepared(request, slack)
 
 
+def prepare_click(
+    slack: LocalSlack, message: dict[str, Any], action_id: str, user_id: str
+) -> Prepared:
+    """The block_actions request Slack would send when `user_id` clicks in `message`."""
+    request: Any = _Capture("http://unused.invalid", slack).click(
+        message, action_id=action_id, user_id=user_id
+    )
+    return Prepared(request, slack)
+
+
 def all_text(node: Any) -> str:
     """Every string inside a view or block list, joined (for assertions)."""
     if isinstance(node, dict):

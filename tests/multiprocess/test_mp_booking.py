@@ -24,12 +24,13 @@ from mp_helpers import (
     done_keys,
     find_block,
     open_booking_form,
+    prepare_click,
     prepare_submission,
     wait_for,
 )
 
-from bot.localslack import U_ALICE, U_BOB
-from bot.slack.ids import BlockId
+from bot.localslack import U_ALICE, U_BOB, SlackRequester
+from bot.slack.ids import ActionId, BlockId
 
 pytestmark = pytest.mark.postgres
 
@@ -118,3 +119,65 @@ async def test_one_submission_to_two_processes_books_once(
         if (found := BOOKING_ID.search(all_text(m))) and int(found.group(1)) in seen_ids
     ]
     assert len(dms) == ROUNDS
+
+
+BUTTON_ROUNDS = 10
+
+
+def book_buttons(message: dict[str, Any]) -> list[str]:
+    return [
+        el["action_id"]
+        for block in message.get("blocks") or []
+        for el in block.get("elements") or []
+        if el.get("type") == "button"
+        and str(el.get("action_id", "")).startswith(ActionId.BOOK_SLOT.value)
+    ]
+
+
+def answered(slack: Any, url_id: str, count: int) -> list[dict[str, Any]] | None:
+    """The bodies posted to a response_url that show a booking, once there are `count`."""
+    found = [r for r in slack.responses(url_id) if BOOKING_ID.search(all_text(r))]
+    return found if len(found) >= count else None
+
+
+async def test_one_book_button_click_to_two_processes_books_once(
+    world: World, bot_pair: tuple[BotProcess, BotProcess, Schema]
+) -> None:
+    """The one-line flow's Book button: the same click delivered to both processes."""
+    bot_a, bot_b, shared = bot_pair
+    rng = random.Random(11)
+    slack = world.slack
+    keys_before = done_keys(world.pg_url, shared.name, "booking:")
+    async with httpx.AsyncClient(timeout=30.0) as client:
+        for round_no in range(BUTTON_ROUNDS):
+            user = (U_ALICE, U_BOB)[round_no % 2]
+            asker = (bot_a, bot_b)[rng.randrange(2)]
+            seen = len(slack.ephemerals(user))
+            resp = await SlackRequester(asker.events_url, slack, client=client).command(
+                "/slots", "demo", user
+            )
+            assert resp.status == 200, resp.text
+
+            def offered(user: str = user, seen: int = seen) -> dict[str, Any] | None:
+                fresh = [m for m in slack.ephemerals(user)[seen:] if book_buttons(m)]
+                return fresh[-1] if fresh else None
+
+            message = await wait_for(offered, "free times with Book buttons")
+            prepared = prepare_click(slack, message, rng.choice(book_buttons(message)), user)
+            first, second = (bot_a, bot_b) if rng.random() < 0.5 else (bot_b, bot_a)
+            before = world.booking_count()
+
+            answers = await race(client, prepared, first, second, rng)
+
+            assert [a.status for a in answers] == [200, 200, 200], [a.text for a in answers]
+            url_id = prepared.request.payload["response_url"]
+            posted = await wait_for(
+                lambda url_id=url_id: answered(slack, url_id, 3),
+                "all three answers through the response_url",
+            )
+            ids = {int(m.group(1)) for r in posted if (m := BOOKING_ID.search(all_text(r)))}
+            assert len(ids) == 1, f"round {round_no}: {posted}"
+            fresh = [r for r in posted if "Already booked" not in all_text(r)]
+            assert len(fresh) == 1, f"round {round_no}: {posted}"
+            assert world.booking_count() == before + 1, f"round {round_no}: booked twice"
+    assert done_keys(world.pg_url, shared.name, "booking:") == keys_before + BUTTON_ROUNDS
