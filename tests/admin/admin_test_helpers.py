@@ -58,7 +58,11 @@ def start_stack(workdir: Path, *, integrations: str = "pro", **settings: Any) ->
         booking_admins=frozenset({ADMIN_LISTED}),
     )
     config = replace(base, **settings)
-    bot = start_bot_server(config, clock=sandbox.now, fb_kwargs={"clock": sandbox.now})
+    bot = start_bot_server(
+        config,
+        clock=sandbox.now,
+        fb_kwargs={"clock": sandbox.now, "backoff_base": 0.01, "backoff_max": 0.05},
+    )
     return LocalStack(sandbox, slack, bot, config, SlackRequester(bot.events_url, slack))
 
 
