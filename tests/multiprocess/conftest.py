@@ -8,52 +8,22 @@ unreachable; SKIP_POSTGRES=1 skips them instead.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 from mp_helpers import (
     BotProcess,
-    bot_env,
+    Schema,
+    World,
     drop_schema,
-    free_port,
     new_schema_name,
     postgres_url,
+    register,
     schema_url,
 )
 
-from bot.localslack import LocalSlack, start_local_slack
-from bot.sandbox import Sandbox, start_sandbox
-
-
-def register(config: pytest.Config, value: str) -> str:
-    """The suite-wide register_secret (tests/conftest.py, loaded as a plugin)."""
-    for plugin in config.pluginmanager.get_plugins():
-        fn = getattr(plugin, "register_secret", None)
-        if callable(fn):
-            fn(value)
-    return value
-
-
-@dataclass
-class World:
-    """The outside world the bots talk to, plus the database they share."""
-
-    sandbox: Sandbox
-    slack: LocalSlack
-    pg_url: str
-    workdir: Path
-    config: pytest.Config
-
-    def env(self, database_url: str, port: int | None = None) -> dict[str, str]:
-        return bot_env(self.slack, self.sandbox, database_url, port or free_port())
-
-    def booking_count(self) -> int:
-        import sqlite3
-
-        with sqlite3.connect(self.sandbox.db_path) as db:
-            return int(db.execute("SELECT COUNT(*) FROM bookings").fetchone()[0])
+from bot.localslack import start_local_slack
+from bot.sandbox import start_sandbox
 
 
 @pytest.fixture(scope="session")
@@ -72,12 +42,6 @@ def world(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config)
         if slack is not None:
             slack.stop()
         sandbox.stop()
-
-
-@dataclass
-class Schema:
-    name: str
-    url: str  # DATABASE_URL for the bots: the server URL with the search_path option
 
 
 @pytest.fixture

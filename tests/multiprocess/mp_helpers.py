@@ -8,6 +8,7 @@ import asyncio
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -22,6 +23,7 @@ import pytest
 
 from bot.localslack import LocalSlack, SlackRequester
 from bot.localslack.requester import BotResponse, _Request
+from bot.sandbox import Sandbox
 from bot.slack.ids import ActionId, BlockId
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,6 +99,42 @@ def done_keys(url: str, schema: str, prefix: str) -> int:
             (prefix + "%",),
         ).fetchone()
     return int(row[0]) if row else 0
+
+
+# -- the world the bots live in ---------------------------------------------------------------
+
+
+def register(config: pytest.Config, value: str) -> str:
+    """The suite-wide register_secret (tests/conftest.py, loaded as a plugin)."""
+    for plugin in config.pluginmanager.get_plugins():
+        fn = getattr(plugin, "register_secret", None)
+        if callable(fn):
+            fn(value)
+    return value
+
+
+@dataclass
+class World:
+    """The outside world the bots talk to, plus the database they share."""
+
+    sandbox: Sandbox
+    slack: LocalSlack
+    pg_url: str
+    workdir: Path
+    config: pytest.Config
+
+    def env(self, database_url: str, port: int | None = None) -> dict[str, str]:
+        return bot_env(self.slack, self.sandbox, database_url, port or free_port())
+
+    def booking_count(self) -> int:
+        with sqlite3.connect(self.sandbox.db_path) as db:
+            return int(db.execute("SELECT COUNT(*) FROM bookings").fetchone()[0])
+
+
+@dataclass
+class Schema:
+    name: str
+    url: str  # DATABASE_URL for the bots: the server URL with the search_path option
 
 
 # -- bot processes ---------------------------------------------------------------------------

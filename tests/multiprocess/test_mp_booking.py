@@ -15,11 +15,12 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Schema, World
 from mp_helpers import (
     BOOKING_ID,
     BotProcess,
     Prepared,
+    Schema,
+    World,
     all_text,
     done_keys,
     find_block,

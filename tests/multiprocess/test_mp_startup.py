@@ -6,8 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import Schema, World, register
-from mp_helpers import ROOT, BotProcess, free_port, schema_tables
+from mp_helpers import ROOT, BotProcess, Schema, World, free_port, register, schema_tables
 
 pytestmark = pytest.mark.postgres
 

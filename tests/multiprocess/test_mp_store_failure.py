@@ -13,10 +13,11 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Schema, World
 from mp_helpers import (
     BOOKING_ID,
     BotProcess,
+    Schema,
+    World,
     all_text,
     drop_schema,
     find_block,
