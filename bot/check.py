@@ -88,6 +88,13 @@ async def check_notify_channel(client: Any, channel: str, bot_name: str) -> Resu
         resp = await client.conversations_info(channel=channel)
     except SlackApiError as exc:
         error = exc.response.get("error") if exc.response is not None else "unknown"
+        if error == "missing_scope":
+            return Result(
+                False,
+                label,
+                f"cannot look up {channel}: add the channels:read scope (groups:read for a "
+                "private channel) to the app and reinstall it",
+            )
         return Result(
             False,
             label,

@@ -56,3 +56,10 @@ def test_unknown_channel_is_explained(stack: LocalStack, capsys: Any) -> None:
 def test_no_channel_no_line(stack: LocalStack, capsys: Any) -> None:
     assert check.main([], env=env_of(stack, None)) == 0
     assert "Announcement channel" not in capsys.readouterr().out
+
+
+def test_missing_scope_names_the_scope(stack: LocalStack, capsys: Any) -> None:
+    stack.slack.fail_next("conversations.info", error="missing_scope")
+    assert check.main([], env=env_of(stack, NOTIFY)) == 1
+    text = line(capsys.readouterr().out)
+    assert text.startswith("✗ ") and "channels:read" in text
