@@ -103,7 +103,7 @@ MESSAGES = {
     ),
     "booking_list_empty": lambda: messages.booking_list([], period="past", total=0),
     "error_message": lambda: messages.error_message("Bad <thing> & more", "ab12cd34"),
-    "help_book": lambda: help_message("/book", "DATES HELP"),
+    "help_book": lambda: help_message("/book"),
     "help_slots": lambda: help_message("/slots"),
 }
 

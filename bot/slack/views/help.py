@@ -25,19 +25,15 @@ _BOOKINGS = (
     "• `/bookings` or `/bookings upcoming`: the coming ones.\n"
     "• `/bookings past`, `/bookings all`."
 )
-_SETTINGS = (
-    "*`/booking-settings`* manages the site's integration settings (admins only). Coming soon."
-)
-
-TEXTS = {"/book": _BOOK, "/slots": _SLOTS, "/bookings": _BOOKINGS, "/booking-settings": _SETTINGS}
+TEXTS = {"/book": _BOOK, "/slots": _SLOTS, "/bookings": _BOOKINGS}
 
 
-def help_message(command: str, dates_help: str | None = None) -> dict[str, Any]:
+def help_message(command: str) -> dict[str, Any]:
     blocks = [section(TEXTS.get(command, _BOOK))]
     if command == "/book":
         from bot.dates.help import HELP_TEXT  # the dates module states its own readings
 
-        blocks.append(section(dates_help or HELP_TEXT))
+        blocks.append(section(HELP_TEXT))
     blocks.append(context("Commands: `/book`, `/slots`, `/bookings`, `/booking-settings`"))
     return message(blocks, f"Help for {command}")
 

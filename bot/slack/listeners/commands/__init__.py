@@ -25,19 +25,10 @@ def origin_of(body: dict[str, Any], respond: Any) -> Origin:
     )
 
 
-def dates_help() -> str | None:
-    try:
-        import bot.dates as dates
-    except ImportError:  # pragma: no cover
-        return None
-    text = getattr(dates, "HELP_TEXT", None) or getattr(dates, "help_text", None)
-    return text() if callable(text) else text
-
-
 async def handle_book(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
     text = (body.get("text") or "").strip()
     if text.lower() in HELP_WORDS:
-        await origin.respond(**help_message("/book", dates_help()))
+        await origin.respond(**help_message("/book"))
         return
     if not text:
         from bot.slack import errors
