@@ -39,7 +39,7 @@ def result(**kw: Any) -> BookingResult:
     base = dict(booking_id=42, event_title=EVIL, start=at(14, 15), end=at(14, 15, 30),
                 timezone="America/New_York", name="Ana <!here>", email="ana@acme.com",
                 location="Zoom & <b>", status="scheduled", host_name="Alex <Rivera>")  # fmt: skip
-    return BookingResult(**{**base, **kw})  # type: ignore[arg-type]
+    return BookingResult(**{**base, **kw})
 
 
 VIEWS = {
