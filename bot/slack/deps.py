@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from bot.cache import TTLCache
 from bot.slack.booking import BookingService
 from bot.slack.views.model import EventInfo
 
@@ -18,6 +19,7 @@ log = logging.getLogger(__name__)
 
 EVENTS_TTL = 60.0
 PROFILE_TTL = 300.0
+PROFILES_MAX = 2000
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,12 @@ class Deps:
     trigger_fresh_seconds: float = 2.0
     booking: BookingService = field(init=False)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set, init=False)
-    _events: tuple[float, list[EventInfo]] | None = field(default=None, init=False)
-    _profiles: dict[str, tuple[float, Profile]] = field(default_factory=dict, init=False)
+    _events: TTLCache[str, list[EventInfo]] = field(
+        default_factory=lambda: TTLCache(maxsize=1, ttl=EVENTS_TTL), init=False
+    )
+    _profiles: TTLCache[str, Profile] = field(
+        default_factory=lambda: TTLCache(maxsize=PROFILES_MAX, ttl=PROFILE_TTL), init=False
+    )
 
     def __post_init__(self) -> None:
         self.booking = BookingService(self.fb, self.store)
@@ -69,18 +75,22 @@ class Deps:
 
     # -- caches (only caches: the site and Slack stay the truth) -------------------------
     async def events(self, *, fresh: bool = False) -> list[EventInfo]:
-        now = time.monotonic()
-        if not fresh and self._events and now - self._events[0] < EVENTS_TTL:
-            return self._events[1]
+        if fresh:
+            self._events.invalidate("all")
+        return await self._events.get_or_load("all", self._load_events)
+
+    async def _load_events(self) -> list[EventInfo]:
         raw = await self.fb.list_events()
-        events = [EventInfo.from_event(e) for e in raw if getattr(e, "active", True)]
-        self._events = (now, events)
-        return events
+        return [EventInfo.from_event(e) for e in raw if getattr(e, "active", True)]
+
+    def forget_cached(self) -> None:
+        """Drop the caches (the next request reads the site and Slack again)."""
+        self._events.clear()
+        self._profiles.clear()
 
     def cached_event(self, event_id: int) -> EventInfo | None:
-        if not self._events:
-            return None
-        return next((e for e in self._events[1] if e.id == event_id), None)
+        events = self._events.get("all") or []
+        return next((e for e in events if e.id == event_id), None)
 
     async def event(self, event_id: int) -> EventInfo | None:
         found = self.cached_event(event_id)
@@ -89,10 +99,11 @@ class Deps:
         return found
 
     async def profile(self, client: Any, user_id: str) -> Profile:
-        now = time.monotonic()
-        hit = self._profiles.get(user_id)
-        if hit and now - hit[0] < PROFILE_TTL:
-            return hit[1]
+        return await self._profiles.get_or_load(
+            user_id, lambda: self._load_profile(client, user_id)
+        )
+
+    async def _load_profile(self, client: Any, user_id: str) -> Profile:
         resp = await client.users_info(user=user_id)
         user = resp.get("user") or {}
         prof = user.get("profile") or {}
@@ -108,7 +119,6 @@ class Deps:
             email=str(prof.get("email") or ""),
             timezone=str(user.get("tz") or "UTC"),
         )
-        self._profiles[user_id] = (now, profile)
         return profile
 
 

@@ -139,7 +139,7 @@ async def test_bookings_list(stack: LocalStack) -> None:
 
 async def test_site_errors_become_clear_messages(stack: LocalStack) -> None:
     stack.sandbox.set_faults(html=True)
-    stack.deps._events = None
+    stack.deps.forget_cached()
     html = all_text(await run(stack, "/slots", "demo tomorrow"))
     assert "Reference" in html or "site" in html.lower()
     assert "<html" not in html.lower() and "Traceback" not in html
