@@ -8,13 +8,12 @@ GET /healthz answers 200 JSON. `python -m bot socket` -> socket_main.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import socket
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -128,6 +127,20 @@ def _warm_dates() -> None:
         log.warning("could not warm up the date parser", exc_info=True)
 
 
+def _run_until_stopped(main: Coroutine[Any, Any, None]) -> int:
+    """Run the bot; a store that is down at start is one clear line, not a traceback."""
+    from bot.store import StoreError
+
+    try:
+        asyncio.run(main)
+    except KeyboardInterrupt:
+        pass
+    except StoreError as exc:
+        print(f"state store error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def serve_main(argv: list[str]) -> int:
     """`python -m bot [serve]`: HTTP on $PORT."""
     if argv and argv[0] in {"-h", "--help"}:
@@ -158,9 +171,7 @@ def serve_main(argv: list[str]) -> int:
         finally:
             await stack.close()
 
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(main())
-    return 0
+    return _run_until_stopped(main())
 
 
 def socket_main(argv: list[str]) -> int:
@@ -183,9 +194,7 @@ def socket_main(argv: list[str]) -> int:
         finally:
             await stack.close()
 
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(main())
-    return 0
+    return _run_until_stopped(main())
 
 
 @dataclass

@@ -57,11 +57,6 @@ def test_store_down_at_start_is_a_clear_error(world: World) -> None:
     assert world.sandbox.app_password not in proc.stderr + proc.stdout
 
 
-@pytest.mark.xfail(
-    reason="serve_main lets the StoreError escape asyncio.run, so a traceback precedes "
-    "the one-line message (bot/slack/run.py, reported to its owner)",
-    strict=False,
-)
 def test_store_down_at_start_shows_no_traceback(world: World) -> None:
     proc = run_bot(world, [], down_url())
     assert proc.returncode != 0
