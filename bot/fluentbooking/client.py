@@ -75,6 +75,7 @@ log = logging.getLogger("bot.fluentbooking")
 RETRY_STATUSES = {429, 502, 503, 504}
 PERIODS = ("upcoming", "past", "all", "completed", "cancelled", "pending")
 MAX_RANGE_DAYS = 366
+BOOKINGS_FETCH = 100  # rows read from GET /bookings when the client filters them itself
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 _EVENT_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?$")
 _KEY = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
@@ -140,6 +141,7 @@ class FluentBookingClient:
         self._event_cache_seconds = event_cache_seconds
         self._events: dict[int, tuple[float, Event]] = {}
         self._slots_route_missing = False
+        self._warned_unread_times = False
         timeout = httpx.Timeout(read_timeout, connect=connect_timeout, pool=connect_timeout)
         # The password lives only inside httpx.BasicAuth (whose repr shows nothing);
         # httpx masks the Authorization header in Headers' repr.
@@ -502,20 +504,42 @@ class FluentBookingClient:
     # --------------------------------------------------------------- bookings
 
     async def list_bookings(self, period: str = "upcoming", per_page: int = 20) -> BookingList:
-        """Bookings whose attendee is the authenticated user (GET /bookings)."""
+        """Bookings whose attendee is the authenticated user (GET /bookings).
+
+        2.0.0 filters only ``upcoming``; ``past`` and ``all`` come unfiltered, in no
+        useful order, and the list has no second page. So for those periods up to
+        ``BOOKINGS_FETCH`` rows are read and the client filters and orders them itself,
+        by the instants read from the rows' display strings (``BookingSummary.start_utc``
+        / ``end_utc``): upcoming soonest first, past most recent first, ``all`` the
+        upcoming ones then the past ones. Rows whose time cannot be read are kept (last)
+        except in ``past``, where they cannot be placed. ``total`` counts the period's
+        bookings (an upper bound when the site holds more than was read)."""
         if period not in PERIODS:
             raise ValidationError(
                 f"Unknown period {period!r}; use one of {', '.join(PERIODS)}.",
                 fields={"period": "unknown"},
             )
-        params = [
-            ("calendar_ids[]", "all"),
-            ("period", period),
-            ("per_page", str(_positive(per_page, "per_page"))),
-        ]
+        per_page = _positive(per_page, "per_page")
+        fetch = per_page if period == "upcoming" else max(per_page, BOOKINGS_FETCH)
+        params = [("calendar_ids[]", "all"), ("period", period), ("per_page", str(fetch))]
         body = as_dict(await self._get("/bookings", params))
-        items = [BookingSummary.from_api(as_dict(b)) for b in as_list(body.get("bookings"))]
-        return BookingList(items, as_int(body.get("total"), len(items)) or len(items))
+        rows = [BookingSummary.from_api(as_dict(b)) for b in as_list(body.get("bookings"))]
+        site_total = as_int(body.get("total"), len(rows)) or len(rows)
+        unread = [b for b in rows if not b.known_time]
+        if unread and not self._warned_unread_times:
+            self._warned_unread_times = True
+            log.warning(
+                "%d booking(s) from GET /bookings have a date/time that could not be read "
+                "(e.g. %r, %r); they are listed as the site shows them",
+                len(unread),
+                unread[0].date_text,
+                unread[0].time_text,
+            )
+        items = order_bookings(rows, period, self._clock())
+        total = site_total
+        if period == "past":
+            total = len(items) + max(0, site_total - len(rows))
+        return BookingList(items[:per_page], max(total, len(items[:per_page])))
 
     async def list_schedules(self, page: int = 1, per_page: int = 20) -> ScheduleList:
         """Bookings the authenticated user hosts (GET /schedules), one page."""
@@ -687,6 +711,26 @@ class FluentBookingClient:
 
 
 # ------------------------------------------------------------------ helpers
+
+
+def order_bookings(
+    rows: Sequence[BookingSummary], period: str, now: datetime
+) -> list[BookingSummary]:
+    """The rows of ``period`` in the order a person wants them (see list_bookings)."""
+    coming = [b for b in rows if b.is_past(now) is False]
+    gone = [b for b in rows if b.is_past(now) is True]
+    unread = [b for b in rows if b.is_past(now) is None]
+    coming.sort(key=_when)
+    gone.sort(key=_when, reverse=True)
+    if period == "past":
+        return gone
+    if period == "upcoming":
+        return coming + unread  # the site filtered already; an unread row is its word
+    return coming + gone + unread
+
+
+def _when(booking: BookingSummary) -> datetime:
+    return booking.start_utc or booking.end_utc or datetime.min.replace(tzinfo=UTC)
 
 
 def _decode(content: bytes) -> tuple[Any, bool]:

@@ -14,6 +14,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .display_times import shown_times
+
 # location types whose description the attendee must supply
 PHONE_LOCATIONS = {"phone_guest"}
 ADDRESS_LOCATIONS = {"in_person_guest"}
@@ -293,8 +295,8 @@ class Booking:
             "id": self.id,
             "hash": self.hash,
             "status": self.status,
-            "start_utc": self.start_utc.isoformat().replace("+00:00", "Z"),
-            "end_utc": self.end_utc.isoformat().replace("+00:00", "Z"),
+            "start_utc": _utc_text(self.start_utc),
+            "end_utc": _utc_text(self.end_utc),
             "timezone": self.timezone,
             "name": self.name,
             "email": self.email,
@@ -345,6 +347,20 @@ class BookingSummary:
     time_text: str
     timezone: str
     payment_status: str | None = None
+    # read from the display strings (bot.fluentbooking.display_times); None where the
+    # row does not say: 2.0.0 shows only the end time, some rows cannot be read at all
+    start_utc: datetime | None = None
+    end_utc: datetime | None = None
+
+    @property
+    def known_time(self) -> bool:
+        return self.start_utc is not None or self.end_utc is not None
+
+    def is_past(self, now: datetime) -> bool | None:
+        """Over by ``now`` (judged by its end, as the site's own filter does); None if
+        the row's time could not be read."""
+        last = self.end_utc or self.start_utc
+        return None if last is None else last < now
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -356,21 +372,33 @@ class BookingSummary:
             "time": self.time_text,
             "timezone": self.timezone,
             "payment_status": self.payment_status,
+            "start_utc": _utc_text(self.start_utc),
+            "end_utc": _utc_text(self.end_utc),
         }
 
     @classmethod
     def from_api(cls, raw: dict[str, Any]) -> BookingSummary:
         payment = raw.get("payment_status")
+        date_text = plain_text(raw.get("booking_date"))
+        time_text = plain_text(raw.get("booking_time"))
+        timezone = str(raw.get("person_time_zone") or "")
+        shown = shown_times(date_text, time_text, timezone)
         return cls(
             id=as_int(raw.get("id"), 0) or 0,
             status=str(raw.get("status") or ""),
             title=plain_text(raw.get("booking_title")),
             host_name=plain_text(raw.get("author_name")),
-            date_text=plain_text(raw.get("booking_date")),
-            time_text=plain_text(raw.get("booking_time")),
-            timezone=str(raw.get("person_time_zone") or ""),
+            date_text=date_text,
+            time_text=time_text,
+            timezone=timezone,
             payment_status=str(payment) if payment else None,
+            start_utc=shown.start_utc,
+            end_utc=shown.end_utc,
         )
+
+
+def _utc_text(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat().replace("+00:00", "Z")
 
 
 @dataclass
