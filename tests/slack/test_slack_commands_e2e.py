@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 
 from slack_test_helpers import all_text, button_values, last_ephemeral, methods
 
 from bot.localslack import DEMO_CHANNEL, U_ALICE, U_BOB
 from bot.slack.ids import ActionId, CallbackId
 from bot.slack.testing import LocalStack
+from bot.slack.views.fmt import day_label
 
 
 async def run(stack: LocalStack, command: str, text: str, user: str = U_ALICE) -> dict:
@@ -125,6 +127,38 @@ async def test_slots_lists_events_then_times_in_user_zone(stack: LocalStack) -> 
     await click(stack, message, f"{ActionId.BOOK_SLOT.value}:0", U_BOB)
     assert stack.booking_count() == 1
     assert "bob@example.com" in all_text(stack.slack.ephemerals(U_BOB))
+
+
+async def test_slots_one_day_shows_every_free_time(stack: LocalStack) -> None:
+    message = await run(stack, "/slots", "phone tomorrow")
+    times = [v["t"][11:16] for v in button_values(message, ActionId.BOOK_SLOT.value)]
+    # Alex Rivera works 09:00-17:00 New York: 16 half hours, all of them offered
+    assert times == [f"{h:02d}:{m:02d}" for h in range(9, 17) for m in (0, 30)]
+    assert "more times" not in all_text(message).lower()
+
+
+async def test_slots_two_weeks_more_times_and_later_days(stack: LocalStack) -> None:
+    message = await run(stack, "/slots", "demo next 2 weeks")
+    text = all_text(message)
+    assert "Mon, Jan 13, 2025 – Sun, Jan 26, 2025" in text and "America/New_York" in text
+    assert len(message["blocks"]) <= 50
+    # 10 working days; today (4 hours' notice) has 8 times left, the others 10 and More
+    assert len(button_values(message, ActionId.BOOK_SLOT.value)) == 8 + 9 * 10
+    await click(stack, message, f"{ActionId.MORE_SLOTS.value}:1")  # Tuesday's More times
+    whole_day = last_ephemeral(stack, U_ALICE)
+    assert "Free times for *Product Demo &amp; Q&amp;A*, Tue, Jan 14, 2025," in all_text(whole_day)
+    assert len(button_values(whole_day, ActionId.BOOK_SLOT.value)) == 16
+    await click(stack, whole_day, None, text="4:30 PM")
+    assert stack.booking_count() == 1
+
+    month = await run(stack, "/slots", "demo next 30 days")
+    assert len(month["blocks"]) <= 50
+    later = [v for v in button_values(month, ActionId.MORE_SLOTS.value) if v["a"] != v["b"]]
+    assert later and later[0]["b"] == "2025-02-11"
+    await click(stack, month, ActionId.MORE_SLOTS.value)
+    rest = all_text(last_ephemeral(stack, U_ALICE))
+    first_later = date.fromisoformat(later[0]["a"])
+    assert f"Free times for *Product Demo &amp; Q&amp;A*, {day_label(first_later)}" in rest
 
 
 async def test_bookings_list(stack: LocalStack) -> None:

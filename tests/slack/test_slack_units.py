@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ import pytest
 
 from bot.fluentbooking import Booking, SlotUnavailableError
 from bot.slack.booking import BookingIntent, BookingService
+from bot.slack.flows.lists import read_span
 from bot.slack.forms import read_state, validate
 from bot.slack.matching import extract_attendees, match_event, name_from_email
 from bot.slack.text import escape, strip_html, truncate, truncate_escaped
@@ -62,6 +63,32 @@ def test_extract_attendees() -> None:
     assert got.emails == ["ana@acme.com"] and got.mentions == [("U123", "bo")]
     assert got.rest == "demo with and tue"
     assert name_from_email("ana.lopez+x@acme.com") == "Ana Lopez X"
+
+
+MONDAY = date(2025, 1, 13)
+
+
+@pytest.mark.parametrize(
+    ("text", "rest", "days"),
+    [
+        ("phone next 2 weeks", "phone", 14),
+        ("the next ten days demo", "demo", 10),
+        ("demo coming 3 weeks", "demo", 21),
+        ("demo next 1 day", "demo", 1),
+        ("demo next 90 days", "demo", 60),  # the site's window at most
+        ("demo this week", "demo", 7),  # said on a Monday: to Sunday
+    ],
+)
+def test_read_span(text: str, rest: str, days: int) -> None:
+    found = read_span(text, MONDAY)
+    assert found is not None
+    assert found[0] == rest and found[1] == MONDAY
+    assert (found[2] - found[1]).days + 1 == days
+
+
+def test_read_span_leaves_single_dates_to_the_dates_module() -> None:
+    for text in ("demo next week", "demo tomorrow", "demo in 2 weeks", "phone next tue"):
+        assert read_span(text, MONDAY) is None
 
 
 def _view(values: dict[str, Any]) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -80,6 +80,16 @@ MESSAGES = {
         "Ana",
         "ana@acme.com",
         intro="Free times:",
+    ),
+    "slot_buttons_days": lambda: messages.slot_buttons(
+        DEMO,
+        {DAY: [slot(h, m) for h in range(9, 17) for m in (0, 30)], date(2025, 1, 15): [slot(9)]},
+        "America/New_York",
+        30,
+        "Ana",
+        "ana@acme.com",
+        intro="Free times:",
+        per_day=4,
     ),
     "slot_buttons_none": lambda: messages.slot_buttons(
         DEMO, {}, "America/New_York", 30, "", "", intro="Free times:"
@@ -152,6 +162,51 @@ def test_no_unescaped_outside_text(name: str) -> None:
     for text in texts:
         for raw in ("<!channel>", "<!here>", "<@U123>", "<b>"):
             assert raw not in text
+
+
+def _buttons(msg: dict[str, Any], prefix: str) -> list[dict[str, Any]]:
+    return [
+        el
+        for b in msg["blocks"]
+        if b["type"] == "actions"
+        for el in b["elements"]
+        if el["action_id"].startswith(prefix)
+    ]
+
+
+def test_one_day_shows_every_free_time_in_rows_of_25() -> None:
+    every_15 = [
+        SlotChoice(f"2025-01-14 {h:02d}:{m:02d}:00", datetime(2025, 1, 14, h, m, tzinfo=NY))
+        for h in range(24) for m in range(0, 60, 15)
+    ]  # fmt: skip
+    msg = messages.slot_buttons(DEMO, {DAY: every_15}, "UTC", 15, "A", "a@b.co", intro="x")
+    assert check_message_blocks(msg["blocks"]) == []
+    assert len(_buttons(msg, "book_slot")) == 96
+    assert _buttons(msg, "more_slots") == []
+    assert "more times" not in json.dumps(msg).lower()
+
+
+def test_many_days_show_more_times_and_later_days() -> None:
+    by_day = {date(2025, 1, d): [slot(h) for h in range(9, 21)] for d in range(1, 31)}
+    msg = messages.slot_buttons(
+        DEMO, by_day, "UTC", 30, "A", "a@b.co", intro="x", max_days=30,
+        last_day=date(2025, 1, 31),
+    )  # fmt: skip
+    assert len(msg["blocks"]) <= 50 and check_message_blocks(msg["blocks"]) == []
+    more = _buttons(msg, "more_slots")
+    whole_days = [json.loads(b["value"]) for b in more if b["text"]["text"].startswith("More")]
+    assert whole_days[0] == {
+        "e": 3, "a": "2025-01-01", "b": "2025-01-01", "z": "UTC", "d": 30
+    }  # fmt: skip
+    assert len(_buttons(msg, "book_slot")) == 10 * len(whole_days)  # 10 a day, then More
+    later = [json.loads(b["value"]) for b in more if b["text"]["text"].startswith("Later")]
+    shown_last = date.fromisoformat(whole_days[-1]["a"])
+    assert later == [
+        {"e": 3, "a": (shown_last + timedelta(days=1)).isoformat(), "b": "2025-01-31",
+         "z": "UTC", "d": 30}
+    ]  # fmt: skip
+    action_ids = [b["action_id"] for b in more]
+    assert len(action_ids) == len(set(action_ids))  # Slack wants them unique per message
 
 
 def test_limits_are_respected_with_many_items() -> None:

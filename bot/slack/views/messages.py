@@ -122,29 +122,64 @@ def slot_buttons(
     *,
     intro: str,
     per_day: int = 10,
-    max_days: int = 7,
+    max_days: int = 14,
+    last_day: date | None = None,
 ) -> dict[str, Any]:
-    """Free slots as Book buttons, one block of buttons per day, times in `timezone`."""
+    """Free slots as Book buttons, times in `timezone`.
+
+    One day alone shows every free time (rows of 25 buttons). Several days show
+    `per_day` times each with a "More times" button that shows the whole day, and as
+    many days as fit in one message; a "Later days" button shows the rest of the range
+    (up to `last_day`)."""
     blocks: list[dict[str, Any]] = [section(intro)]
     if email:
         blocks.append(context(f"Booking for {escape(name)} ({escape(email)})"))
-    days = [d for d in sorted(slots_by_day) if slots_by_day[d]][:max_days]
-    for day in days:
+    days = [d for d in sorted(slots_by_day) if slots_by_day[d]]
+    single = len(days) == 1
+    reserve = 1  # room for the "Later days" row
+    shown = 0
+    for day in days[:max_days]:
         slots = slots_by_day[day]
-        blocks.append(section(f"*{day_label(day)}*"))
-        elements = [
+        limit = len(slots) if single else min(per_day, MAX_ACTIONS_ELEMENTS - 1)
+        day_blocks = [section(f"*{day_label(day)}*")]
+        buttons = [
             button(
                 clock(s.start),
                 f"{ActionId.BOOK_SLOT.value}:{i}",
                 slot_value(event, s, timezone, duration, name, email),
             )
-            for i, s in enumerate(slots[: min(per_day, MAX_ACTIONS_ELEMENTS)])
+            for i, s in enumerate(slots[:limit])
         ]
-        blocks.append({"type": "actions", "elements": elements})
-        if len(slots) > per_day:
-            blocks.append(context(f"and {len(slots) - per_day} more times that day"))
-        if len(blocks) > MAX_BLOCKS_MESSAGE - 2:
+        if len(slots) > limit:
+            buttons.append(
+                button(
+                    f"More times ({len(slots) - limit})",
+                    f"{ActionId.MORE_SLOTS.value}:{shown}",
+                    range_value(event, day, day, timezone, duration),
+                )
+            )
+        for row in range(0, len(buttons), MAX_ACTIONS_ELEMENTS):
+            day_blocks.append(
+                {"type": "actions", "elements": buttons[row : row + MAX_ACTIONS_ELEMENTS]}
+            )
+        if len(blocks) + len(day_blocks) > MAX_BLOCKS_MESSAGE - reserve:
             break
+        blocks.extend(day_blocks)
+        shown += 1
+    if shown < len(days):
+        after = days[shown]
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [
+                    button(
+                        f"Later days (from {day_label(after)})",
+                        ActionId.MORE_SLOTS.value,
+                        range_value(event, after, last_day or days[-1], timezone, duration),
+                    )
+                ],
+            }
+        )
     if not days:
         blocks.append(
             section(
@@ -153,6 +188,19 @@ def slot_buttons(
             )
         )
     return message(blocks, f"Free times for {event.title}")
+
+
+def range_value(
+    event: EventInfo, first: date, last: date, timezone: str, duration: int | None
+) -> dict[str, Any]:
+    """What a More times / Later days button carries: the event, the days and the zone."""
+    return {
+        "e": event.id,
+        "a": first.isoformat(),
+        "b": last.isoformat(),
+        "z": timezone,
+        "d": duration,
+    }
 
 
 def event_list(events: list[EventInfo], *, intro: str, command: str = "/slots") -> dict[str, Any]:

@@ -64,6 +64,10 @@ async def on_more(deps: Deps, client: Any, body: dict[str, Any], origin: Origin)
     )
 
 
+async def on_more_slots(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
+    await lists.more_slots(deps, client, origin, _value(body))
+
+
 async def on_refresh(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
     await form.refresh(deps, client, body)
 
@@ -84,6 +88,7 @@ def register(app: Any) -> None:
     app.action(ActionId.OPEN_FORM.value)(bind(on_change))
     app.action(re.compile(rf"^{ActionId.PICK_EVENT.value}(:\d+)?$"))(bind(on_pick_event))
     app.action(ActionId.MORE_BOOKINGS.value)(bind(on_more))
+    app.action(re.compile(rf"^{ActionId.MORE_SLOTS.value}(:\d+)?$"))(bind(on_more_slots))
     for action_id in REFRESH_ACTIONS:
         app.action(action_id.value)(bind(on_refresh))
     # choosing a time needs no round trip
