@@ -1,26 +1,20 @@
 """Suite-wide guards.
 
-Every secret a test uses is registered in SECRETS; at the end of the run no log record
-emitted during the suite may contain one (the issue: "a test fails if the application
-password appears in any log record or exception text produced during the suite").
+Every secret a test uses is registered (`support.leaks.register_secret`, or the
+`add_secret` fixture); at the end of the run no log record emitted during the suite may
+contain one (the issue: "a test fails if the application password appears in any log
+record or exception text produced during the suite").
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import pytest
+from support.leaks import SECRETS, leaks_in, register_secret
 
-# Secrets used by the tests; tests that invent others add them with register_secret().
-SECRETS: set[str] = set()
-
-
-def register_secret(value: str) -> str:
-    """Record a secret so the leak check looks for it (and its space-less form)."""
-    SECRETS.add(value)
-    if " " in value:
-        SECRETS.add(value.replace(" ", ""))
-    return value
+__all__ = ["SECRETS", "register_secret"]
 
 
 class _RecordEverything(logging.Handler):
@@ -49,7 +43,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    leaks = [text for text in _RECORDER.texts for secret in SECRETS if secret and secret in text]
+    leaks = leaks_in(_RECORDER.texts)
     if leaks:
         session.exitstatus = 1
         print(f"\nSECRET LEAK: {len(leaks)} log record(s) contained a registered secret.")
@@ -59,3 +53,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 def secret_log() -> _RecordEverything:
     """The suite-wide log recorder, for tests that assert nothing secret was logged."""
     return _RECORDER
+
+
+@pytest.fixture
+def add_secret() -> Callable[[str], str]:
+    """`register_secret`: the value joins the secrets the end-of-run leak check looks for."""
+    return register_secret

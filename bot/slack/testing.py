@@ -7,11 +7,12 @@ stand-ins; the app itself talks to them over HTTP like to the real services.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from bot.config import Secret, Settings
 
@@ -62,16 +63,22 @@ def start_local_stack(
     slack_port: int = 0,
     submit_inline_seconds: float | None = None,
     fb_kwargs: dict[str, Any] | None = None,
+    integrations: Literal["pro", "free"] = "pro",
+    settings_overrides: dict[str, Any] | None = None,
 ) -> LocalStack:
     """Everything on 127.0.0.1, state in files under `workdir`. `now` fixes the site's
-    and the bot's clock (None: real time); Slack's clock stays real (trigger expiry)."""
+    and the bot's clock (None: real time); Slack's clock stays real (trigger expiry).
+    `integrations` is the sandbox's ("pro" or "free"); `settings_overrides` replaces
+    Settings fields (e.g. `booking_admins`) before the bot starts."""
     from bot.localslack import SlackRequester, start_local_slack
     from bot.sandbox import start_sandbox
     from bot.slack.run import start_bot_server
 
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
-    sandbox = start_sandbox(str(workdir / "site.sqlite3"), port=sandbox_port, now=now)
+    sandbox = start_sandbox(
+        str(workdir / "site.sqlite3"), port=sandbox_port, now=now, integrations=integrations
+    )
     slack = None
     try:
         slack = start_local_slack(port=slack_port)
@@ -85,6 +92,7 @@ def start_local_stack(
             port=bot_port or 3000,
             database_url=f"sqlite:///{workdir / 'bot.sqlite3'}",
         )
+        settings = dataclasses.replace(settings, **(settings_overrides or {}))
         kwargs = {"clock": sandbox.now, **(fb_kwargs or {})}
         bot = start_bot_server(
             settings,

@@ -3,26 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-import pytest
-
-from bot.config import Secret, Settings
-from bot.slack.testing import DEFAULT_NOW, LocalStack
+from bot.slack.testing import LocalStack, start_local_stack
 
 ADMIN_LISTED = "U_LISTED"  # in BOOKING_ADMINS, not a workspace admin
 NOTIFY = "C_AUDIT"
-
-
-def register(config: pytest.Config, value: str) -> str:
-    """The suite-wide register_secret (tests/conftest.py, loaded as a plugin)."""
-    for plugin in config.pluginmanager.get_plugins():
-        fn = getattr(plugin, "register_secret", None)
-        if callable(fn):
-            fn(value)
-    return value
 
 
 def seeded_secrets() -> list[str]:
@@ -37,33 +24,17 @@ def seeded_secrets() -> list[str]:
     ]
 
 
-def start_stack(workdir: Path, *, integrations: str = "pro", **settings: Any) -> LocalStack:
-    from bot.localslack import SlackRequester, start_local_slack
-    from bot.sandbox import start_sandbox
-    from bot.slack.run import start_bot_server
-
-    workdir.mkdir(parents=True, exist_ok=True)
-    sandbox = start_sandbox(
-        str(workdir / "site.sqlite3"), now=DEFAULT_NOW, integrations=integrations
+def start_stack(
+    workdir: Path, *, integrations: Literal["pro", "free"] = "pro", **settings: Any
+) -> LocalStack:
+    """The local stack with BOOKING_ADMINS set, `settings` on top; quick client retries."""
+    overrides = {"booking_admins": frozenset({ADMIN_LISTED}), **settings}
+    return start_local_stack(
+        workdir,
+        integrations=integrations,
+        settings_overrides=overrides,
+        fb_kwargs={"backoff_base": 0.01, "backoff_max": 0.05},
     )
-    slack = start_local_slack()
-    base = Settings(
-        slack_bot_token=Secret(slack.bot_token),
-        slack_signing_secret=Secret(slack.signing_secret),
-        slack_api_url=slack.api_url,
-        fluentbooking_url=sandbox.url,
-        fluentbooking_username=sandbox.username,
-        fluentbooking_app_password=Secret(sandbox.app_password),
-        database_url=f"sqlite:///{workdir / 'bot.sqlite3'}",
-        booking_admins=frozenset({ADMIN_LISTED}),
-    )
-    config = replace(base, **settings)
-    bot = start_bot_server(
-        config,
-        clock=sandbox.now,
-        fb_kwargs={"clock": sandbox.now, "backoff_base": 0.01, "backoff_max": 0.05},
-    )
-    return LocalStack(sandbox, slack, bot, config, SlackRequester(bot.events_url, slack))
 
 
 def stored(stack: LocalStack, key: str) -> dict[str, Any]:
@@ -73,3 +44,27 @@ def stored(stack: LocalStack, key: str) -> dict[str, Any]:
     with sqlite3.connect(stack.sandbox.db_path) as db:
         row = db.execute("SELECT settings FROM integrations WHERE key = ?", (key,)).fetchone()
     return json.loads(row[0]) if row else {}
+
+
+def everything_slack_saw(stack: LocalStack, *responses: Any) -> str:
+    """Every Web API call the bot made, every view, message, ephemeral and response_url
+    post in the stand-in, and every HTTP answer given."""
+    slack = stack.slack
+    parts = [json.dumps(list(call), default=str) for call in slack.calls]
+    parts += [json.dumps(v, default=str) for v in slack.views.values()]
+    parts += [json.dumps(slack.messages(c), default=str) for c in list(slack.channels)]
+    parts += [json.dumps(slack.ephemerals(u), default=str) for u in list(slack.users)]
+    parts += [json.dumps(slack.responses(r), default=str) for r in list(slack.response_urls)]
+    parts += [getattr(r, "text", "") for r in responses]
+    return "\n".join(parts)
+
+
+def secret_findings(texts: list[str], secrets: list[str]) -> list[str]:
+    """Which secrets (or their last 8 characters: more than the mask's 4) `texts` show."""
+    found = []
+    for secret in secrets:
+        for needle in (secret, secret[-8:]):
+            if any(needle in text for text in texts):
+                found.append(f"...{secret[-4:]} ({'whole' if needle == secret else 'tail'})")
+                break
+    return found

@@ -6,8 +6,16 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-import pytest
-from admin_test_helpers import ADMIN_LISTED, NOTIFY, register, seeded_secrets, stored
+from admin_test_helpers import (
+    ADMIN_LISTED,
+    NOTIFY,
+    everything_slack_saw,
+    secret_findings,
+    seeded_secrets,
+    stored,
+)
+from support.leaks import register_secret
+from support.slack_text import all_text
 
 from bot.config import Secret
 from bot.localslack import U_ADMIN, U_ALICE
@@ -16,14 +24,6 @@ from bot.slack.testing import LocalStack
 
 FIELD = AdminBlock.FIELD.value
 NEW_SECRET = "sk_test_TYPEDBYADMIN0000000000000"
-
-
-def text_of(node: Any) -> str:
-    if isinstance(node, dict):
-        return " ".join(text_of(v) for v in node.values())
-    if isinstance(node, list):
-        return " ".join(text_of(v) for v in node)
-    return node if isinstance(node, str) else ""
 
 
 def block(view: dict[str, Any], block_id: str) -> dict[str, Any]:
@@ -37,19 +37,9 @@ def integration_requests(stack: LocalStack) -> list[str]:
     return [f"{r.method} {r.path}" for r in stack.sandbox.requests if "integrations" in r.path]
 
 
-def everything_slack_saw(stack: LocalStack, *responses: Any) -> str:
-    """Every Web API call the bot made, every view and message, every HTTP answer."""
-    parts = [json.dumps(list(call), default=str) for call in stack.slack.calls]
-    parts += [json.dumps(v, default=str) for v in stack.slack.views.values()]
-    parts += [getattr(r, "text", "") for r in responses]
-    return "\n".join(parts)
-
-
 def assert_nothing_secret(stack: LocalStack, *responses: Any, extra: tuple[str, ...] = ()) -> None:
     seen = everything_slack_saw(stack, *responses)
-    for secret in (*seeded_secrets(), *extra):
-        assert secret not in seen
-        assert secret[-8:] not in seen  # not even a longer tail than the mask's 4
+    assert secret_findings([seen], [*seeded_secrets(), *extra]) == []
 
 
 async def command(stack: LocalStack, text: str, user: str) -> Any:
@@ -79,22 +69,22 @@ async def submit(stack: LocalStack, view_id: str, values: dict[str, Any], user: 
 async def test_non_admin_is_refused_and_the_site_is_not_asked(stack: LocalStack) -> None:
     for text in ("", "google_calendar"):
         await command(stack, text, U_ALICE)
-        refusal = text_of(stack.slack.ephemerals(U_ALICE)[-1])
+        refusal = all_text(stack.slack.ephemerals(U_ALICE)[-1])
         assert "Only the booking site's admins" in refusal
         assert "BOOKING_ADMINS" in refusal and U_ALICE in refusal
     assert stack.slack.open_modals() == []
     assert not stack.slack.calls_to("views.open")
-    assert integration_requests(stack) == []
+    assert stack.sandbox.requests == []  # no site call at all for a non-admin
 
 
 async def test_workspace_admin_sees_loading_then_masked_settings(stack: LocalStack) -> None:
     view_id = await open_settings(stack, "google_calendar", U_ADMIN)
     methods = [c.method for c in stack.slack.calls]
     assert methods.index("users.info") < methods.index("views.open") < methods.index("views.update")
-    assert "Loading" in text_of(stack.slack.calls_to("views.open")[0])
+    assert "Loading" in all_text(stack.slack.calls_to("views.open")[0])
     view = stack.slack.view(view_id)
     assert view["callback_id"] == AdminCallback.EDIT.value
-    text = text_of(view)
+    text = all_text(view)
     assert "Google Calendar" in text and "status: true" in text
     assert "Client Secret (password)" in text  # field_settings as the site sends them
     secret = block(view, FIELD + "client_secret")
@@ -132,7 +122,7 @@ async def test_listed_admin_chooses_from_the_list_and_by_other_key(stack: LocalS
     resp = await submit(stack, view_id, {AdminBlock.KEY.value: "zoom"}, ADMIN_LISTED)
     answer = resp.json()
     assert answer["response_action"] == "update"
-    assert "Zoom" in text_of(answer["view"]) and "Account ID" in text_of(answer["view"])
+    assert "Zoom" in all_text(answer["view"]) and "Account ID" in all_text(answer["view"])
     assert integration_requests(stack) == [
         "GET /wp-json/fluent-booking/v2/integrations?settings_key=zoom"
     ]
@@ -141,10 +131,10 @@ async def test_listed_admin_chooses_from_the_list_and_by_other_key(stack: LocalS
 
 async def test_help_explains(stack: LocalStack) -> None:
     await command(stack, "help", U_ALICE)
-    text = text_of(stack.slack.ephemerals(U_ALICE)[-1])
+    text = all_text(stack.slack.ephemerals(U_ALICE)[-1])
     assert "/booking-settings google_calendar" in text and "BOOKING_ADMINS" in text
     await command(stack, "two words", U_ADMIN)
-    assert "not an integration key" in text_of(stack.slack.ephemerals(U_ADMIN)[-1])
+    assert "not an integration key" in all_text(stack.slack.ephemerals(U_ADMIN)[-1])
     assert integration_requests(stack) == []
 
 
@@ -152,9 +142,9 @@ async def test_help_explains(stack: LocalStack) -> None:
 
 
 async def test_partial_update_keeps_untouched_secrets_and_is_audited(
-    stack: LocalStack, pytestconfig: pytest.Config, secret_log: Any
+    stack: LocalStack, secret_log: Any
 ) -> None:
-    register(pytestconfig, NEW_SECRET)
+    register_secret(NEW_SECRET)
     before = stored(stack, "stripe")
     view_id = await open_settings(stack, "stripe")
     resp = await submit(
@@ -164,10 +154,17 @@ async def test_partial_update_keeps_untouched_secrets_and_is_audited(
     )
     answer = resp.json()
     assert answer["response_action"] == "update"
-    result = text_of(answer["view"])
+    result = all_text(answer["view"])
     assert "Saved" in result and "the site kept them" in result
     assert "Test secret key" in result and "Payment mode" in result
 
+    # opened, then saved: re-read the current values, post the merge, read back
+    assert [r.split("?")[0] for r in integration_requests(stack)] == [
+        "GET /wp-json/fluent-booking/v2/integrations",
+        "GET /wp-json/fluent-booking/v2/integrations",
+        "POST /wp-json/fluent-booking/v2/integrations",
+        "GET /wp-json/fluent-booking/v2/integrations",
+    ]
     after = stored(stack, "stripe")
     assert after["test_secret_key"] == NEW_SECRET
     assert after["payment_mode"] == "live"
@@ -176,9 +173,13 @@ async def test_partial_update_keeps_untouched_secrets_and_is_audited(
 
     audit = stack.slack.messages(NOTIFY)
     assert len(audit) == 1
-    line = text_of(audit[0])
+    line = all_text(audit[0])
     assert f"<@{U_ADMIN}>" in line and "Stripe" in line and "Test secret key" in line
     assert "live" not in line.replace("Live", "")  # names, never values
+    assert audit[0]["blocks"][0]["text"]["text"] == (  # who, which integration, which fields
+        f":gear: <@{U_ADMIN}> changed *Stripe* (`stripe`) settings: "
+        "*Payment mode*, *Test secret key*."
+    )
     assert_nothing_secret(stack, resp, extra=(NEW_SECRET,))
     assert not any(NEW_SECRET in t or s in t for t in secret_log.texts for s in seeded_secrets())
 
@@ -186,7 +187,7 @@ async def test_partial_update_keeps_untouched_secrets_and_is_audited(
 async def test_nothing_typed_saves_nothing(stack: LocalStack) -> None:
     view_id = await open_settings(stack, "zoom")
     resp = await submit(stack, view_id, {})
-    assert "Nothing to save" in text_of(resp.json()["view"])
+    assert "Nothing to save" in all_text(resp.json()["view"])
     assert not [r for r in integration_requests(stack) if r.startswith("POST")]
     assert stack.slack.messages(NOTIFY) == []
 
@@ -195,12 +196,14 @@ async def test_site_that_answers_saved_but_does_not_store(stack: LocalStack) -> 
     before = stored(stack, "zoom")
     view_id = await open_settings(stack, "zoom")
     stack.sandbox.set_faults(no_store=True)
-    resp = await submit(stack, view_id, {FIELD + "client_secret": "zoomNewSecretValue123456"})
-    result = text_of(resp.json()["view"])
+    resp = await submit(
+        stack, view_id, {FIELD + "client_secret": register_secret("zoomNewSecretValue123456")}
+    )
+    result = all_text(resp.json()["view"])
     assert "did not keep" in result and "Client Secret" in result
     assert "Settings have been successfully saved." in result  # the site's own words
     assert stored(stack, "zoom") == before
-    assert "did not keep" in text_of(stack.slack.messages(NOTIFY)[-1])
+    assert "did not keep" in all_text(stack.slack.messages(NOTIFY)[-1])
     assert_nothing_secret(stack, resp, extra=("zoomNewSecretValue123456",))
 
 
@@ -208,8 +211,10 @@ async def test_forged_submission_by_non_admin_is_refused(stack: LocalStack) -> N
     before = stored(stack, "stripe")
     view_id = await open_settings(stack, "stripe")
     stack.sandbox.clear_requests()
-    resp = await submit(stack, view_id, {FIELD + "test_secret_key": "sk_forged_00000000"}, U_ALICE)
-    assert "Only the booking site's admins" in text_of(resp.json()["view"])
+    resp = await submit(
+        stack, view_id, {FIELD + "test_secret_key": register_secret("sk_forged_00000000")}, U_ALICE
+    )
+    assert "Only the booking site's admins" in all_text(resp.json()["view"])
     assert integration_requests(stack) == []
     assert stored(stack, "stripe") == before
 
@@ -221,7 +226,7 @@ async def test_audit_channel_without_the_bot_logs_one_line(
     view_id = await open_settings(stack, "google_calendar")
     start = len(secret_log.texts)
     resp = await submit(stack, view_id, {FIELD + "caching_time": "10"})
-    assert "the site kept them" in text_of(resp.json()["view"])
+    assert "the site kept them" in all_text(resp.json()["view"])
     assert stored(stack, "google_calendar")["caching_time"] == "10"
     lines = [t for t in secret_log.texts[start:] if NOTIFY in t and "audit" in t]
     assert len(lines) == 1 and "invite the bot" in lines[0]
@@ -234,20 +239,20 @@ async def test_free_plugin_answer_is_not_an_empty_form(make_stack: Callable[...,
     stack = make_stack(integrations="free")
     view_id = await open_settings(stack, "google_calendar")
     view = stack.slack.view(view_id)
-    text = text_of(view)
+    text = all_text(view)
     assert "not available or not configured on this site" in text
     assert "FluentBooking Pro" in text
     assert view.get("submit") is None and view["callback_id"] == AdminCallback.INFO.value
 
 
 async def test_wrong_app_password_says_what_to_fix(
-    make_stack: Callable[..., LocalStack], pytestconfig: pytest.Config
+    make_stack: Callable[..., LocalStack],
 ) -> None:
-    wrong = register(pytestconfig, "Wrng Pass Word Abcd Efgh Ijkl")
+    wrong = register_secret("Wrng Pass Word Abcd Efgh Ijkl")
     stack = make_stack(fluentbooking_app_password=Secret(wrong))
     view_id = await open_settings(stack, "zoom")
     view = stack.slack.view(view_id)
-    text = text_of(view)
+    text = all_text(view)
     assert "refused the bot's credentials" in text and "FLUENTBOOKING_APP_PASSWORD" in text
     retry = block(view, AdminBlock.ACTIONS.value)["elements"][0]
     assert retry["action_id"] == AdminAction.OPEN_KEY.value and retry["value"] == "zoom"
@@ -257,8 +262,10 @@ async def test_401_while_saving_keeps_nothing_and_echoes_nothing(stack: LocalSta
     view_id = await open_settings(stack, "zoom")
     before = stored(stack, "zoom")
     stack.sandbox.set_faults(status=401, path="/integrations")
-    resp = await submit(stack, view_id, {FIELD + "client_secret": "zoomTypedValue99999999"})
-    text = text_of(resp.json()["view"])
+    resp = await submit(
+        stack, view_id, {FIELD + "client_secret": register_secret("zoomTypedValue99999999")}
+    )
+    text = all_text(resp.json()["view"])
     assert "FLUENTBOOKING_APP_PASSWORD" in text and "Nothing was saved" in text
     assert stored(stack, "zoom") == before
     assert_nothing_secret(stack, resp, extra=("zoomTypedValue99999999",))
@@ -274,6 +281,6 @@ async def test_401_while_saving_keeps_nothing_and_echoes_nothing(stack: LocalSta
 async def test_site_down_is_a_clear_message(stack: LocalStack) -> None:
     stack.sandbox.set_faults(html=True, status=503, path="/integrations")
     view_id = await open_settings(stack, "stripe")
-    text = text_of(stack.slack.view(view_id))
+    text = all_text(stack.slack.view(view_id))
     assert ":warning:" in text and "Try again" in text
     assert "<html" not in text.lower()
