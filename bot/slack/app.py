@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -15,6 +16,22 @@ from bot.slack.errors import new_request_id
 from bot.slack.listeners import register_all
 
 log = logging.getLogger("bot.slack")
+
+#: seconds a Slack Web API call may take (the SDK's own default)
+SLACK_API_TIMEOUT = 30
+#: connections kept to the Slack Web API, shared by every listener
+SLACK_API_CONNECTIONS = 100
+
+
+def new_slack_session() -> aiohttp.ClientSession:
+    """One HTTP session for every Slack Web API call of the process (kept-alive connections).
+
+    Without it the SDK opens (and closes) a new connection for every call. Create it on
+    the running event loop; its owner closes it at shutdown (`Stack.close`)."""
+    return aiohttp.ClientSession(
+        timeout=aiohttp.ClientTimeout(total=SLACK_API_TIMEOUT),
+        connector=aiohttp.TCPConnector(limit=SLACK_API_CONNECTIONS),
+    )
 
 
 def build_app(
@@ -25,14 +42,22 @@ def build_app(
     clock: Callable[[], datetime] | None = None,
     socket_mode: bool = False,
     submit_inline_seconds: float = 2.0,
+    http_session: aiohttp.ClientSession | None = None,
 ) -> AsyncApp:
     """The app with every listener registered.
 
     `process_before_response=True`: the HTTP answer goes out as soon as the listener has
     acked (well under a millisecond of our own work); everything slow runs in a task.
+    `http_session` (see `new_slack_session`) is shared by every Web API call; Bolt hands
+    it on to the per-request clients. Without one, each call opens its own connection.
     """
     token = settings.slack_bot_token.value if settings.slack_bot_token else ""
-    client = AsyncWebClient(token=token, base_url=settings.slack_api_url)
+    client = AsyncWebClient(
+        token=token,
+        base_url=settings.slack_api_url,
+        timeout=SLACK_API_TIMEOUT,
+        session=http_session,
+    )
     app = AsyncApp(
         client=client,
         signing_secret=(settings.slack_signing_secret.value or None) if not socket_mode else None,

@@ -87,11 +87,12 @@ def _settings_for(mode: str) -> Settings:
 
 @dataclass
 class Stack:
-    """The parts a running bot owns: app, site client, store."""
+    """The parts a running bot owns: app, site client, store, Slack HTTP session."""
 
     app: Any
     fb: Any
     store: Any
+    slack_session: Any = None  # aiohttp.ClientSession shared by the Slack Web API calls
 
     async def close(self) -> None:
         from bot.slack.deps import deps_of
@@ -99,6 +100,8 @@ class Stack:
         await deps_of(self.app).drain(10)
         await self.fb.aclose()
         await self.store.close()
+        if self.slack_session is not None:
+            await self.slack_session.close()
 
 
 async def build_stack(
@@ -109,13 +112,21 @@ async def build_stack(
     fb_kwargs: dict[str, Any] | None = None,
 ) -> Stack:
     from bot.fluentbooking import FluentBookingClient
-    from bot.slack.app import build_app
+    from bot.slack.app import build_app, new_slack_session
     from bot.store import open_store
 
     store = await open_store(settings.database_url)
     fb = FluentBookingClient.from_settings(settings, **(fb_kwargs or {}))
-    app = build_app(settings, fb_client=fb, store=store, clock=clock, socket_mode=socket_mode)
-    return Stack(app, fb, store)
+    session = new_slack_session()
+    app = build_app(
+        settings,
+        fb_client=fb,
+        store=store,
+        clock=clock,
+        socket_mode=socket_mode,
+        http_session=session,
+    )
+    return Stack(app, fb, store, session)
 
 
 def _warm_dates() -> None:
