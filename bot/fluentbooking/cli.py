@@ -14,6 +14,14 @@ document. Exit codes: 0 success; 1 an API error (with ``--json``:
 ``{"error": {"kind": ..., "message": ...}}``); bad arguments or missing settings are
 kind ``usage`` and exit 2, or 1 under ``--json`` so every JSON failure has one shape
 and one code. Integration setting values are masked (at most the last 4 characters).
+
+``bookings`` lists the bookings whose attendee is the site user; ``--period past`` and
+``all`` are filtered and ordered by the client (the 2.0.0 site does neither): upcoming
+soonest first, past most recent first. Each row keeps the site's display strings
+(``date``, ``time``) and adds ``start_utc`` / ``end_utc`` read from them (null where the
+site does not show it: 2.0.0 shows only the end time). ``integration set`` merges the
+given fields into the site's current settings, saves, reads back and reports which
+fields the site really kept (a free site keeps none).
 """
 
 from __future__ import annotations
@@ -31,8 +39,11 @@ from bot.masking import mask_integration, mask_settings
 
 from .client import BookingRequest, FluentBookingClient
 from .errors import FluentBookingError
+from .integration_values import kept_fields, typed_like
 from .models import Event
 from .zones import canonical_zone
+
+__all__ = ["build_parser", "main", "mask_settings"]
 
 ClientFactory = Callable[[Settings], FluentBookingClient]
 
@@ -197,11 +208,46 @@ async def _run(client: FluentBookingClient, args: argparse.Namespace) -> tuple[A
                     )
                 text = json.dumps(data, indent=2)
                 return data, text
-            settings = args.settings
-            message = await client.update_integration(args.key, settings)
-            data = {"key": args.key, "message": message, "settings": mask_settings(settings)}
-            return data, f"{message}\n" + json.dumps(data["settings"], indent=2)
+            return await _set_integration(client, args.key, args.settings)
     raise UsageError(f"unknown command {args.command!r}")  # pragma: no cover
+
+
+async def _set_integration(
+    client: FluentBookingClient, key: str, typed: dict[str, str]
+) -> tuple[dict[str, Any], str]:
+    """Overlay the typed fields on the site's current settings, save, read back, and
+    say which fields the site really kept: its "saved" alone proves nothing."""
+    current = await client.get_integration(key)
+    changes = {n: typed_like(v, current.settings.get(n)) for n, v in typed.items()}
+    message = await client.update_integration(key, {**current.settings, **changes})
+    after = await client.get_integration(key)
+    kept = kept_fields(changes, after.settings)
+    not_kept = [n for n in changes if n not in kept]
+    data: dict[str, Any] = {
+        "key": key,
+        "message": message,
+        "available": after.available,
+        "kept": kept,
+        "not_kept": not_kept,
+        "settings": mask_integration(after.settings, after.field_settings),
+    }
+    if not_kept:
+        why = (
+            "this integration is not available or not configured on this site (some "
+            "need FluentBooking Pro)"
+            if not after.available
+            else "it may have refused or reset them"
+        )
+        data["note"] = (
+            f"The site answered {message!r} but did not keep {', '.join(not_kept)}: {why}."
+        )
+    lines = [message]
+    if kept:
+        lines.append(f"Kept by the site: {', '.join(kept)}")
+    if not_kept:
+        lines.append(f"NOT kept: {data['note']}")
+    lines.append(json.dumps(data["settings"], indent=2))
+    return data, "\n".join(lines)
 
 
 def _event_json(event: Event) -> dict[str, Any]:

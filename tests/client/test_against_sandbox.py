@@ -235,40 +235,14 @@ def test_cli_every_subcommand(live_sandbox):
     day, times = next(iter(slots["slots"].items()))
     assert times and all(len(t) == 5 for t in times)
 
-    code, booking = run_cli(
-        live_sandbox,
-        "book",
-        "1",
-        "--time",
-        f"{day} {times[0]}",
-        "--tz",
-        "Asia/Kolkata",
-        "--name",
-        "Jo Doe",
-        "--email",
-        "demo@example.com",
-        "--phone",
-        "+15550100",
-    )
+    book = ("book", "1", "--time", f"{day} {times[0]}", "--tz", "Asia/Kolkata")
+    attendee = ("--name", "Jo Doe", "--email", "demo@example.com", "--phone", "+15550100")
+    code, booking = run_cli(live_sandbox, *book, *attendee)
     assert code == 0, booking
     assert booking["status"] == "scheduled" and booking["timezone"] == "Asia/Kolkata"
     assert booking["start_utc"].endswith(("Z", "+00:00")) and booking["hash"]
 
-    code, again = run_cli(
-        live_sandbox,
-        "book",
-        "1",
-        "--time",
-        f"{day} {times[0]}",
-        "--tz",
-        "Asia/Kolkata",
-        "--name",
-        "Jo Doe",
-        "--email",
-        "demo@example.com",
-        "--phone",
-        "+15550100",
-    )
+    code, again = run_cli(live_sandbox, *book, *attendee)
     assert code == 1 and again["error"]["kind"] == "slot_unavailable"
 
     code, mine = run_cli(live_sandbox, "bookings", "--period", "upcoming")
@@ -289,7 +263,21 @@ def test_cli_every_subcommand(live_sandbox):
         "account_id=acct-12345678",
     )
     assert code == 0 and saved["message"]
+    assert saved["kept"] == ["client_secret", "account_id"] and saved["not_kept"] == []
+    assert saved["settings"]["client_secret"].endswith("9999")
+    # the fields not named were kept as they were
+    assert saved["settings"]["client_id"].endswith("nt00")
     assert "brand-new-secret" not in json.dumps(saved)
+
+
+def test_cli_integration_set_on_a_free_site_says_nothing_was_kept(tmp_path, pytestconfig):
+    with start_sandbox(db_path=str(tmp_path / "free.sqlite3"), integrations="free") as box:
+        register(box.app_password, pytestconfig)
+        code, saved = run_cli(box, "integration", "set", "zoom", "client_secret=new-9999")
+    assert code == 0 and saved["message"] == "Settings have been successfully saved."
+    assert saved["kept"] == [] and saved["not_kept"] == ["client_secret"]
+    assert saved["available"] is False and "not available" in saved["note"]
+    assert "new-9999" not in json.dumps(saved)
 
 
 def test_cli_errors_have_one_shape(live_sandbox):

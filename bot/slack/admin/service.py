@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from bot.fluentbooking.integration_values import kept_fields, same_value, typed_like
 from bot.masking import field_types, is_secret_name, mask_value, reveals_nothing
 
 log = logging.getLogger(__name__)
@@ -157,32 +158,10 @@ def merge(current: dict[str, Any], typed: dict[str, Any], known: set[str]) -> di
         if name not in known:
             continue
         old = current.get(name)
-        new = _convert(raw, old)
-        if not _same(old, new):
+        new = typed_like(raw, old)
+        if not same_value(old, new):
             changes[name] = new
     return changes
-
-
-def _convert(raw: Any, old: Any) -> Any:
-    if isinstance(raw, bool) or not isinstance(raw, str):
-        return raw
-    if isinstance(old, int) and not isinstance(old, bool) and re.fullmatch(r"-?\d+", raw.strip()):
-        return int(raw.strip())
-    if isinstance(old, float) and re.fullmatch(r"-?\d+(\.\d+)?", raw.strip()):
-        return float(raw.strip())
-    return raw
-
-
-def _same(a: Any, b: Any) -> bool:
-    if a == b:
-        return True
-    if isinstance(a, bool) or isinstance(b, bool):
-        return False
-    if a is None or b is None:
-        return (a or "") == (b or "")
-    return (
-        isinstance(a, str | int | float) and isinstance(b, str | int | float) and str(a) == str(b)
-    )
 
 
 async def save(fb: Any, key: str, typed: dict[str, Any]) -> SaveResult:
@@ -212,7 +191,7 @@ async def save(fb: Any, key: str, typed: dict[str, Any]) -> SaveResult:
     message = await fb.update_integration(key, merged)
     after = await fb.get_integration(key)
     stored = after.settings if isinstance(after.settings, dict) else {}
-    kept = [n for n in changes if n in stored and _same(stored.get(n), changes[n])]
+    kept = kept_fields(changes, stored)
     lost = [n for n in changes if n not in kept]
     log.info(
         "integration %s saved: %d field(s) changed (%s), %d not kept by the site",
