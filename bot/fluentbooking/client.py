@@ -24,12 +24,14 @@ import json
 import logging
 import random
 import re
+import ssl
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -75,6 +77,7 @@ log = logging.getLogger("bot.fluentbooking")
 RETRY_STATUSES = {429, 502, 503, 504}
 PERIODS = ("upcoming", "past", "all", "completed", "cancelled", "pending")
 MAX_RANGE_DAYS = 366
+MAX_CALENDAR_PAGES = 20  # 1,000 calendars at 50 a page
 BOOKINGS_FETCH = 100  # rows read from GET /bookings when the client filters them itself
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 _EVENT_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?$")
@@ -119,6 +122,7 @@ class FluentBookingClient:
         *,
         connect_timeout: float = 5.0,
         read_timeout: float = 20.0,
+        total_timeout: float | None = None,
         max_retries: int = 3,
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Callable[[], datetime] | None = None,
@@ -143,6 +147,9 @@ class FluentBookingClient:
         self._slots_route_missing = False
         self._warned_unread_times = False
         timeout = httpx.Timeout(read_timeout, connect=connect_timeout, pool=connect_timeout)
+        # read_timeout bounds each wait for bytes; a site that drips a byte at a time
+        # never trips it, so every attempt also has a deadline of its own
+        self.total_timeout = total_timeout or (connect_timeout + 2 * read_timeout)
         # The password lives only inside httpx.BasicAuth (whose repr shows nothing);
         # httpx masks the Authorization header in Headers' repr.
         self._http = httpx.AsyncClient(
@@ -193,6 +200,14 @@ class FluentBookingClient:
         first = await self._get("/calendars", [("page", "1"), ("per_page", str(per_page))])
         pages = [first]
         last_page = as_int(as_dict(as_dict(first).get("calendars")).get("last_page"), 1) or 1
+        if last_page > MAX_CALENDAR_PAGES:
+            # a site that ignores `page` (or miscounts) would have us read forever
+            log.warning(
+                "GET /calendars says %d pages; reading the first %d only",
+                last_page,
+                MAX_CALENDAR_PAGES,
+            )
+            last_page = MAX_CALENDAR_PAGES
         if last_page > 1:
             pages += await asyncio.gather(
                 *(
@@ -608,11 +623,12 @@ class FluentBookingClient:
             url, lead = self._location.request_target(path)
             started = time.perf_counter()
             try:
-                response = await self._http.request(
-                    method, url, params=[*lead, *params], json=json_body
-                )
-                content = await response.aread()
-            except httpx.TimeoutException as exc:
+                async with asyncio.timeout(self.total_timeout):
+                    response = await self._http.request(
+                        method, url, params=[*lead, *params], json=json_body
+                    )
+                    content = await response.aread()
+            except (httpx.TimeoutException, TimeoutError) as exc:
                 error: FluentBookingError = self._timeout_error(exc, method, path, create)
                 response = None
             except httpx.TransportError as exc:
@@ -660,8 +676,11 @@ class FluentBookingClient:
                 continue
             if 200 <= status < 300 and is_json and isinstance(body, dict | list):
                 return body
-            error = _error_for(status, body, is_json, content, method, path, create)
-            log.warning("%s %s -> %d: %s", method, path, status, error.detail)
+            if 300 <= status < 400:
+                error = _redirect_error(response, method, path)
+            else:
+                error = _error_for(status, body, is_json, content, method, path, create)
+            log.warning("%s", error.detail)
             raise error
 
     def _backoff(self, attempt: int) -> float:
@@ -675,18 +694,18 @@ class FluentBookingClient:
             try:
                 seconds = float(header)
             except ValueError:
-                try:
-                    when = parsedate_to_datetime(header)
-                    seconds = (when - datetime.now(UTC)).total_seconds()
-                except (TypeError, ValueError):
-                    seconds = None
+                when = _http_date(header)
+                # measured against the site's own clock where it says it (no skew)
+                now = _http_date(response.headers.get("date", "")) or self._clock()
+                seconds = (when - now).total_seconds() if when else None
             if seconds is not None:
                 return max(0.0, min(seconds, self.retry_after_max))
         return self._backoff(attempt)
 
     @staticmethod
     def _timeout_error(exc: Exception, method: str, path: str, create: bool) -> SiteTimeoutError:
-        detail = f"{method} {path}: {type(exc).__name__}"
+        kind = "deadline" if isinstance(exc, TimeoutError) else type(exc).__name__
+        detail = f"{method} {path}: {kind}"
         if create and not isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
             return SiteTimeoutError(
                 "The booking site did not answer in time, so the booking may or may not "
@@ -703,6 +722,13 @@ class FluentBookingClient:
                 "The connection to the booking site broke, so the booking may or may not "
                 "have been made. Check your bookings before trying again.",
                 detail=detail,
+            )
+        if _tls_trouble(exc):
+            return SiteTimeoutError(
+                "Could not make a secure (HTTPS) connection to the booking site: its "
+                "certificate was not accepted. Check that FLUENTBOOKING_URL names the site "
+                "as its certificate does and that the certificate is valid.",
+                detail=f"{detail} (TLS)",
             )
         return SiteTimeoutError(
             "Could not reach the booking site. Check FLUENTBOOKING_URL and that the site is up.",
@@ -731,6 +757,26 @@ def order_bookings(
 
 def _when(booking: BookingSummary) -> datetime:
     return booking.start_utc or booking.end_utc or datetime.min.replace(tzinfo=UTC)
+
+
+def _http_date(text: str) -> datetime | None:
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when
+
+
+def _tls_trouble(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    for _ in range(10):  # the chain of causes, bounded
+        if seen is None:
+            break
+        text = str(seen).upper()
+        if isinstance(seen, ssl.SSLError) or "CERTIFICATE" in text or "[SSL" in text:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _decode(content: bytes) -> tuple[Any, bool]:
@@ -772,8 +818,14 @@ def _error_for(
     if not is_json or not isinstance(body, dict | list):
         snippet = plain_text(content[:200].decode("utf-8", "replace"))[:120]
         detail = f"{where}: not JSON ({snippet!r})"
-        if status in (401, 403):
+        if not content.strip():
+            detail = f"{where}: empty body"
+        elif is_json:
+            detail = f"{where}: JSON {snippet!r} where an object was expected"
+        if status == 401:
             return AuthError(detail=detail, status=status)
+        if status == 403:
+            return AuthError(BLOCKED_403, detail=detail, status=status)
         if status >= 500:
             return ServerError(detail=detail, status=status)
         if create and 200 <= status < 300:
@@ -783,15 +835,28 @@ def _error_for(
                 detail=detail,
                 status=status,
             )
+        if not content.strip() or is_json:
+            return BadResponseError(EMPTY_OR_ODD, detail=detail, status=status)
         return BadResponseError(detail=detail, status=status)
     data = as_dict(body)
     message = plain_text(data.get("message")) if isinstance(data.get("message"), str) else ""
     detail = f"{where}: {message or 'no message'}"
     lowered = message.lower()
     if 200 <= status < 300:
-        return BadResponseError(detail=f"{where}: unexpected JSON shape", status=status)
-    if status in (401, 403):
+        return BadResponseError(
+            EMPTY_OR_ODD, detail=f"{where}: unexpected JSON shape", status=status
+        )
+    if status == 401:
         return AuthError(detail=detail, status=status)
+    if status == 403:
+        said = f" (the site said: {message})" if message else ""
+        return AuthError(
+            f"The booking site refused this request for these credentials{said}: the "
+            "WordPress user in FLUENTBOOKING_USERNAME may lack access to FluentBooking. "
+            "Use an administrator or a calendar host.",
+            detail=detail,
+            status=status,
+        )
     if "time slot is not available" in lowered:
         return SlotUnavailableError(detail=detail, status=status)
     if "not accepting any new bookings" in lowered:
@@ -810,6 +875,40 @@ def _error_for(
             fields = _flatten(as_dict(data.get("data")).get("params"))
         return ValidationError(message or None, fields=fields, detail=detail, status=status)
     return ServerError(detail=detail, status=status)
+
+
+BLOCKED_403 = (
+    "The booking site refused the request with a web page (403): a firewall or security "
+    "plugin may be blocking the REST API. Allow /wp-json/fluent-booking/ (and Application "
+    "Passwords) for this user, then try again."
+)
+EMPTY_OR_ODD = (
+    "The booking site's answer was empty or not the API's JSON (is FluentBooking active "
+    "there, or is a caching or security plugin altering REST answers?). Check "
+    "FLUENTBOOKING_URL and the site's health."
+)
+
+
+def _redirect_error(response: httpx.Response, method: str, path: str) -> FluentBookingError:
+    """3xx: never followed (the credentials would go with it); say where and why."""
+    target = urlsplit(response.headers.get("location", ""))
+    shown = f"{target.scheme}://{target.netloc}{target.path}" if target.netloc else target.path
+    detail = f"{method} {path} -> {response.status_code} to {shown or '(no location)'}"
+    if "login" in target.path.lower() or "login" in target.query.lower():
+        return AuthError(
+            f"The booking site sent the API request to a login page ({shown}) instead of "
+            "answering it: a security plugin may be blocking the REST API or Application "
+            "Passwords. Allow /wp-json/fluent-booking/ for this user, then try again.",
+            detail=detail,
+            status=response.status_code,
+        )
+    return BadResponseError(
+        f"The booking site redirected the API request to {shown or 'another address'}. "
+        "Set FLUENTBOOKING_URL to the site's final address (https, with or without www "
+        "as the site uses it).",
+        detail=detail,
+        status=response.status_code,
+    )
 
 
 def _id(value: Any) -> int:
