@@ -3,6 +3,11 @@
 Wall times are localised with `zoneinfo` fold semantics, which are exactly RFC 5545
 §3.3.5: a time in a spring-forward gap takes the offset before the gap (so it moves
 forward by the gap), a time in a fall-back overlap is its first occurrence.
+
+One tz database for everything here: the copy pytz ships (a declared dependency). A plain
+`ZoneInfo(name)` would read the system's /usr/share/zoneinfo first, which can be older
+than pytz's copy and disagree with it (e.g. Canadian zones from November 2026), so zones
+are loaded from pytz's files into `ZoneInfo` objects, and names and links come from there.
 """
 
 from __future__ import annotations
@@ -10,8 +15,9 @@ from __future__ import annotations
 import functools
 import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pytz
 
 # Abbreviations -> the region whose clock people mean (DATES.md). IST depends on the user.
 ABBREVIATIONS: dict[str, str] = {
@@ -132,11 +138,12 @@ _US_ZONES_CACHE: frozenset[str] | None = None
 
 @functools.cache
 def _links() -> dict[str, str]:
-    """alias -> canonical target, from the tzdata database shipped with Python's tzdata."""
+    """alias -> canonical target, from the source file of pytz's tz database."""
     links: dict[str, str] = {}
     try:
-        text = resources.files("tzdata.zoneinfo").joinpath("tzdata.zi").read_text()
-    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        with pytz.open_resource("tzdata.zi") as f:
+            text = f.read().decode()
+    except OSError:  # pragma: no cover - a pytz without its source file
         return links
     for line in text.splitlines():
         if line.startswith("L "):
@@ -148,13 +155,7 @@ def _links() -> dict[str, str]:
 @functools.cache
 def _zone_names() -> dict[str, str]:
     """lowercased zone name or alias -> its exact spelling (for case-insensitive lookup)."""
-    try:
-        from zoneinfo import available_timezones
-
-        names = available_timezones()
-    except Exception:  # pragma: no cover - no tz database at all
-        names = set()
-    return {n.lower(): n for n in names}
+    return {n.lower(): n for n in pytz.all_timezones_set}
 
 
 def canonical(name: str) -> str:
@@ -174,8 +175,11 @@ def canonical(name: str) -> str:
 
 @functools.cache
 def zone(name: str) -> ZoneInfo:
-    """The ZoneInfo for a canonical name (cached)."""
-    return ZoneInfo(name)
+    """The ZoneInfo for a zone name, built from pytz's copy of the tz database (cached)."""
+    if name not in pytz.all_timezones_set:
+        raise ZoneInfoNotFoundError(name)
+    with pytz.open_resource(name) as f:
+        return ZoneInfo.from_file(f, key=name)
 
 
 def resolve_user_zone(name: str) -> str:
@@ -209,8 +213,6 @@ def is_us_zone(name: str) -> bool:
     global _US_ZONES_CACHE
     if _US_ZONES_CACHE is None:
         try:
-            import pytz
-
             _US_ZONES_CACHE = frozenset(canonical(z) for z in pytz.country_timezones["us"])
         except Exception:  # pragma: no cover
             _US_ZONES_CACHE = frozenset()
