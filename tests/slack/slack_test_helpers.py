@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx
+
 from bot.slack.testing import LocalStack
 
 
@@ -47,3 +49,21 @@ def block(view: dict[str, Any], block_id_prefix: str) -> dict[str, Any]:
     raise AssertionError(
         f"no block {block_id_prefix!r} in view: {[b.get('block_id') for b in view['blocks']]}"
     )
+
+
+def book_on_site(stack: LocalStack, event_id: int, event_time: str, **fields: str) -> int:
+    """A booking made on the site directly (not through Slack); returns its id."""
+    body = {
+        "name": "Dana Fox",
+        "email": "dana@example.net",
+        "timezone": "America/New_York",
+        "event_time": event_time,
+        "status": "scheduled",
+        **fields,
+    }
+    auth = (stack.sandbox.username, stack.sandbox.app_password)
+    response = httpx.post(
+        f"{stack.sandbox.api_url}/bookings/create/{event_id}", json=body, auth=auth
+    )
+    assert response.status_code == 200, response.status_code
+    return int(response.json()["booking"]["id"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
-from slack_test_helpers import all_text, button_values, last_ephemeral, methods
+from slack_test_helpers import all_text, book_on_site, button_values, last_ephemeral, methods
 
 from bot.localslack import DEMO_CHANNEL, U_ALICE, U_BOB
 from bot.slack.ids import ActionId, CallbackId
@@ -162,13 +162,42 @@ async def test_slots_two_weeks_more_times_and_later_days(stack: LocalStack) -> N
 
 
 async def test_bookings_list(stack: LocalStack) -> None:
+    # the empty state says what to type, and nothing else (it used to say "No bookings
+    # here" above a list of hosted meetings)
     empty = all_text(await run(stack, "/bookings", ""))
-    assert "No bookings here" in empty
+    assert "No upcoming bookings" in empty and "`/book`" in empty and "`/bookings past`" in empty
     message = await run(stack, "/book", "demo with demo@example.com next tue 3pm")
     await click(stack, message, ActionId.BOOK_SLOT.value)
     listing = all_text(await run(stack, "/bookings", "upcoming"))
-    assert "Product Demo" in listing and "January 14, 2025" in listing
+    assert "Product Demo" in listing
+    assert "Tue, Jan 14, 2025, 3:00 PM – 3:30 PM America/New_York (EST)" in listing
+    assert "No upcoming bookings" not in listing
+    assert listing.count("Product Demo") == 1  # hosted and attended by the account: once
     assert "<" not in listing.replace("<!date", "")  # no HTML from the site
+    assert "No past bookings" in all_text(await run(stack, "/bookings", "past"))
+    assert "Product Demo" in all_text(await run(stack, "/bookings", "all"))
+
+
+async def test_bookings_hosted_in_attendee_zone_soonest_first_with_more(
+    stack: LocalStack,
+) -> None:
+    book_on_site(stack, 3, "2025-01-15 16:00:00", timezone="Europe/Berlin")
+    for hour in (14, 15, 16, 17, 18, 19):  # 9:00 to 14:00 in New York, the host's hours
+        for day in (16, 17):
+            book_on_site(stack, 3, f"2025-01-{day} {hour:02d}:00:00", timezone="Europe/London")
+    message = await run(stack, "/bookings", "")
+    text = all_text(message)
+    assert "(10 of 13)" in text
+    # soonest first: Berlin's 16:00 on the 15th is 10:00 in New York, its attendee's zone
+    assert text.index("Wed, Jan 15, 2025, 4:00 PM – 4:30 PM Europe/Berlin (CET)") < text.index(
+        "Thu, Jan 16, 2025, 2:00 PM – 2:30 PM Europe/London (GMT)"
+    )
+    assert "Fri, Jan 17, 2025, 7:00 PM" not in text  # the 13th is behind More
+    assert len(button_values(message, ActionId.MORE_BOOKINGS.value)) == 1
+    await click(stack, message, ActionId.MORE_BOOKINGS.value)
+    more = last_ephemeral(stack, U_ALICE)
+    assert "(13)" in all_text(more) and "Fri, Jan 17, 2025, 7:00 PM" in all_text(more)
+    assert button_values(more, ActionId.MORE_BOOKINGS.value) == []  # all shown
 
 
 async def test_site_errors_become_clear_messages(stack: LocalStack) -> None:

@@ -18,9 +18,17 @@ import pytest
 
 from bot.localslack.blockkit import check_message_blocks, check_view
 from bot.slack.views import messages, modal
+from bot.slack.views.fmt import when_label
 from bot.slack.views.help import help_message
 from bot.slack.views.home import home_view
-from bot.slack.views.model import BookingLine, BookingResult, EventInfo, FormState, SlotChoice
+from bot.slack.views.model import (
+    BookingLine,
+    BookingListing,
+    BookingResult,
+    EventInfo,
+    FormState,
+    SlotChoice,
+)
 
 GOLDEN = Path(__file__).parent / "golden"
 NY = ZoneInfo("America/New_York")
@@ -41,6 +49,10 @@ RESULT = BookingResult(
     42, EVIL.title, slot(15).start, slot(15).end, "America/New_York", "Ana <!here>",
     "ana@acme.com", "Zoom", "scheduled", "Alex Rivera",
 )  # fmt: skip
+
+
+def when(start: datetime) -> str:
+    return when_label(start, start + timedelta(minutes=30), "America/New_York")
 
 
 def form(**kw: Any) -> FormState:
@@ -97,21 +109,20 @@ MESSAGES = {
     "event_list": lambda: messages.event_list([DEMO, PHONE, EVIL], intro="*Bookable events*"),
     "pick_event": lambda: messages.pick_event([DEMO, EVIL], "x tomorrow", intro="Which?"),
     "booking_list": lambda: messages.booking_list(
-        [
-            BookingLine(
-                "Scheduled",
-                "<!channel> Demo",
-                "Alex",
-                "January 14, 2025",
-                "3:00 pm - 3:30 pm",
-                "America/New_York",
-            )
-        ],
-        period="upcoming",
-        total=3,
+        BookingListing(
+            "upcoming",
+            hosted=[
+                BookingLine(
+                    "scheduled", "<!channel> Demo", "attendee Ana <@U123>", when(RESULT.start)
+                )
+            ],
+            hosted_total=3,
+            attending=[BookingLine("Pending", "Intro & more", "with <b>Jo</b>", "January 14")],
+            attending_total=1,
+        ),
         more_value={"p": "upcoming", "n": 20},
     ),
-    "booking_list_empty": lambda: messages.booking_list([], period="past", total=0),
+    "booking_list_empty": lambda: messages.booking_list(BookingListing("past", [], 0, [], 0)),
     "error_message": lambda: messages.error_message("Bad <thing> & more", "ab12cd34"),
     "help_book": lambda: help_message("/book"),
     "help_slots": lambda: help_message("/slots"),
@@ -207,6 +218,18 @@ def test_many_days_show_more_times_and_later_days() -> None:
     ]  # fmt: skip
     action_ids = [b["action_id"] for b in more]
     assert len(action_ids) == len(set(action_ids))  # Slack wants them unique per message
+
+
+def test_booking_list_with_many_long_rows_fits_one_message() -> None:
+    row = BookingLine("scheduled", "T" * 400 + " <&>", "attendee " + "n" * 200, when(slot(9).start))
+    listing = BookingListing("all", [row] * 40, 200, [row] * 40, 40)
+    msg = messages.booking_list(listing, more_value={"p": "all", "n": 40})
+    assert len(msg["blocks"]) <= 50 and check_message_blocks(msg["blocks"]) == []
+    assert all_text_of(msg).count("T" * 400 + " &lt;&amp;&gt;") == 80  # every row, none cut
+
+
+def all_text_of(msg: dict[str, Any]) -> str:
+    return " ".join(b["text"]["text"] for b in msg["blocks"] if b["type"] == "section")
 
 
 def test_limits_are_respected_with_many_items() -> None:

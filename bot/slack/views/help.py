@@ -17,13 +17,14 @@ _BOOK = (
 _SLOTS = (
     "*`/slots`* shows free times.\n"
     "• `/slots` lists the events.\n"
-    "• `/slots demo tomorrow`, `/slots demo next week`: the free times, in your timezone, "
-    "each with a *Book* button."
+    "• `/slots demo tomorrow`, `/slots demo next week`, `/slots demo next 2 weeks`: the "
+    "free times, in your timezone, each with a *Book* button; *More times* shows a whole day."
 )
 _BOOKINGS = (
-    "*`/bookings`* lists bookings.\n"
-    "• `/bookings` or `/bookings upcoming`: the coming ones.\n"
-    "• `/bookings past`, `/bookings all`."
+    "*`/bookings`* lists the meetings hosted on the site and the site account's own "
+    "bookings, each in its attendee's timezone.\n"
+    "• `/bookings` or `/bookings upcoming`: the coming ones, soonest first.\n"
+    "• `/bookings past`: the earlier ones, most recent first. `/bookings all`: both."
 )
 TEXTS = {"/book": _BOOK, "/slots": _SLOTS, "/bookings": _BOOKINGS}
 

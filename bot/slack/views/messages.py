@@ -12,13 +12,14 @@ from bot.slack.text import (
     MAX_ACTIONS_ELEMENTS,
     MAX_BLOCKS_MESSAGE,
     MAX_BUTTON_VALUE,
+    MAX_SECTION_TEXT,
     escape,
     mrkdwn,
     plain,
     truncate,
 )
 from bot.slack.views.fmt import clock, day_label, duration_label, when_label
-from bot.slack.views.model import BookingLine, EventInfo, SlotChoice
+from bot.slack.views.model import BookingLine, BookingListing, EventInfo, SlotChoice
 
 
 def message(blocks: list[dict[str, Any]], fallback: str) -> dict[str, Any]:
@@ -257,44 +258,60 @@ _STATUS_EMOJI = {
 }
 
 
+_PERIOD_TITLES = {"upcoming": "Upcoming", "past": "Past", "all": "All"}
+_EMPTY = {
+    "upcoming": "No upcoming bookings. Book one with `/book`, "
+    "or type `/bookings past` to see earlier ones.",
+    "past": "No past bookings. Type `/bookings` for upcoming ones.",
+    "all": "No bookings yet. Book one with `/book demo tomorrow 3pm`, or type `/book` "
+    "for the booking form.",
+}
+
+
 def booking_list(
-    lines: list[BookingLine],
-    *,
-    period: str,
-    total: int,
-    more_value: dict[str, Any] | None = None,
-    hosted: list[BookingLine] | None = None,
+    listing: BookingListing, *, more_value: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """/bookings: readable rows, newest relevant first, with More when there are more."""
-    blocks: list[dict[str, Any]] = [section(f"*Bookings ({escape(period)})*")]
-    if not lines:
-        blocks.append(section("No bookings here. Try `/bookings all`, or book one with `/book`."))
-    for line in lines[:20]:
-        emoji = _STATUS_EMOJI.get(line.status.lower(), ":small_blue_diamond:")
-        host = f" with {escape(line.host_name)}" if line.host_name else ""
+    """/bookings: hosted meetings, then the site account's own bookings, each newest
+    relevant first (upcoming soonest first, past most recent first), with More."""
+    title = f"{_PERIOD_TITLES.get(listing.period, listing.period.title())} bookings"
+    blocks: list[dict[str, Any]] = [section(f"*{escape(title)}*")]
+    groups = (
+        ("Meetings hosted on the site", listing.hosted, listing.hosted_total),
+        ("Bookings the site account attends", listing.attending, listing.attending_total),
+    )
+    for heading, lines, total in groups:
+        if not lines:
+            continue
+        count = f"{len(lines)} of {total}" if total > len(lines) else str(total)
+        blocks.append(context(f"*{heading}* ({count})"))
+        blocks.extend(section(text) for text in _packed(_booking_row(line) for line in lines))
+    if not listing.hosted and not listing.attending:
+        blocks.append(section(_EMPTY.get(listing.period, _EMPTY["all"])))
+    elif more_value is not None:
         blocks.append(
-            section(
-                f"{emoji} *{escape(line.title)}*{host}\n"
-                f"{escape(line.date_text)}, {escape(line.time_text)} "
-                f"({escape(line.timezone)}) · {escape(line.status)}"
-            )
+            {
+                "type": "actions",
+                "elements": [button("More", ActionId.MORE_BOOKINGS.value, more_value)],
+            }
         )
-    if total > len(lines):
-        blocks.append(context(f"Showing {len(lines)} of {total}."))
-        if more_value is not None:
-            blocks.append(
-                {
-                    "type": "actions",
-                    "elements": [button("More", ActionId.MORE_BOOKINGS.value, more_value)],
-                }
-            )
-    if hosted:
-        blocks.append(section("*Meetings hosted on the site*"))
-        for line in hosted[:10]:
-            blocks.append(
-                section(
-                    f"• *{escape(line.title)}* — {escape(line.date_text)}, "
-                    f"{escape(line.time_text)} ({escape(line.timezone)}) · {escape(line.status)}"
-                )
-            )
-    return message(blocks, f"Bookings ({period})")
+    return message(blocks, title)
+
+
+def _booking_row(line: BookingLine) -> str:
+    emoji = _STATUS_EMOJI.get(line.status.lower(), ":small_blue_diamond:")
+    people = f" {escape(line.people)}" if line.people else ""
+    return (
+        f"{emoji} *{escape(line.title)}*{people}\n"
+        f"{escape(line.when)} · {escape(line.status.lower())}"
+    )
+
+
+def _packed(rows: Any, limit: int = MAX_SECTION_TEXT) -> list[str]:
+    """Rows joined into as few section texts as fit Slack's 3000 characters each."""
+    texts: list[str] = []
+    for row in rows:
+        if texts and len(texts[-1]) + 1 + len(row) <= limit:
+            texts[-1] += "\n" + row
+        else:
+            texts.append(row)
+    return texts

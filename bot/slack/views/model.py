@@ -122,11 +122,20 @@ class BookingResult:
 
 @dataclass(frozen=True)
 class BookingLine:
-    """One row of /bookings."""
+    """One row of /bookings; plain text (the builder escapes it)."""
 
     status: str
     title: str
-    host_name: str
-    date_text: str
-    time_text: str
-    timezone: str
+    people: str  # "with Alex Rivera" (the host) or "attendee Ana Lopez"
+    when: str  # date and time with the zone named, in the attendee's zone
+
+
+@dataclass(frozen=True)
+class BookingListing:
+    """What /bookings shows for one period: the rows to show and how many there are."""
+
+    period: str  # upcoming | past | all
+    hosted: list[BookingLine]  # meetings the site account hosts
+    hosted_total: int
+    attending: list[BookingLine]  # bookings whose attendee is the site account
+    attending_total: int

@@ -59,7 +59,7 @@ async def on_more(deps: Deps, client: Any, body: dict[str, Any], origin: Origin)
         client,
         origin,
         str(value.get("p") or "upcoming"),
-        per_page=int(value.get("n") or lists.PAGE),
+        limit=int(value.get("n") or lists.PAGE),
         replace=True,
     )
 
