@@ -1,17 +1,8 @@
 """Async client for the FluentBooking REST API (knows nothing of Slack)."""
 
+from . import errors
 from .client import BookingRequest, FluentBookingClient
-from .errors import (
-    AuthError,
-    BadResponseError,
-    EventClosedError,
-    FluentBookingError,
-    NotFoundError,
-    ServerError,
-    SiteTimeoutError,
-    SlotUnavailableError,
-    ValidationError,
-)
+from .errors import *  # noqa: F403 (the whole error hierarchy, as errors.__all__ names it)
 from .models import (
     Booking,
     BookingList,
@@ -25,24 +16,16 @@ from .models import (
 )
 
 __all__ = [
-    "AuthError",
-    "BadResponseError",
     "Booking",
     "BookingList",
     "BookingRequest",
     "BookingSummary",
     "Event",
-    "EventClosedError",
     "EventDetails",
     "FluentBookingClient",
-    "FluentBookingError",
     "IntegrationSettings",
-    "NotFoundError",
     "ScheduleList",
-    "ServerError",
-    "SiteTimeoutError",
     "Slot",
-    "SlotUnavailableError",
     "Slots",
-    "ValidationError",
 ]
+__all__ += errors.__all__

@@ -9,21 +9,28 @@ and they are raised ``from None`` so httpx objects (which hold the request) are 
 
 from __future__ import annotations
 
-KINDS = (
-    "auth",
-    "not_found",
-    "validation",
-    "slot_unavailable",
-    "event_closed",
-    "server",
-    "timeout",
-    "bad_response",
-)
+__all__ = [
+    "AuthError",
+    "BadResponseError",
+    "EventClosedError",
+    "FluentBookingError",
+    "NotFoundError",
+    "ServerError",
+    "SiteTimeoutError",
+    "SlotUnavailableError",
+    "ValidationError",
+]
 
 
 class FluentBookingError(Exception):
     kind = "server"
     default_message = "The booking site answered with an error."
+
+    def __init_subclass__(cls, *, kind: str = "", message: str = "", **kwargs: object) -> None:
+        """``class X(FluentBookingError, kind=..., message=...)`` sets both at once."""
+        super().__init_subclass__(**kwargs)
+        cls.kind = kind or cls.kind
+        cls.default_message = message or cls.default_message
 
     def __init__(
         self,
@@ -44,24 +51,29 @@ class FluentBookingError(Exception):
         return {"kind": self.kind, "message": self.user_message}
 
 
-class AuthError(FluentBookingError):
-    kind = "auth"
-    default_message = (
+class AuthError(
+    FluentBookingError,
+    kind="auth",
+    message=(
         "The booking site refused the credentials. Check FLUENTBOOKING_USERNAME and "
         "FLUENTBOOKING_APP_PASSWORD (an Application Password, not the login password)."
-    )
+    ),
+):
+    """401; 403 (a user without access, or a firewall); a redirect to a login page."""
 
 
-class NotFoundError(FluentBookingError):
-    kind = "not_found"
-    default_message = "The booking site has no such item (check the event id and the site URL)."
+class NotFoundError(
+    FluentBookingError,
+    kind="not_found",
+    message="The booking site has no such item (check the event id and the site URL).",
+):
+    """404 with no more specific meaning (an unknown booking, route or site path)."""
 
 
-class ValidationError(FluentBookingError):
+class ValidationError(
+    FluentBookingError, kind="validation", message="Some booking details are not valid."
+):
     """Bad input, found by the site (422/400) or by the client before calling."""
-
-    kind = "validation"
-    default_message = "Some booking details are not valid."
 
     def __init__(
         self,
@@ -87,35 +99,52 @@ class ValidationError(FluentBookingError):
         return data
 
 
-class SlotUnavailableError(FluentBookingError):
-    kind = "slot_unavailable"
-    default_message = (
+class SlotUnavailableError(
+    FluentBookingError,
+    kind="slot_unavailable",
+    message=(
         "That time is no longer available (someone may have just booked it). Pick another slot."
-    )
+    ),
+):
+    """422 "This selected time slot is not available": taken, off-grid or host busy."""
 
 
-class EventClosedError(FluentBookingError):
-    kind = "event_closed"
-    default_message = (
+class EventClosedError(
+    FluentBookingError,
+    kind="event_closed",
+    message=(
         "This event is not accepting new bookings at the moment (it may be inactive or unknown)."
-    )
+    ),
+):
+    """422 "not accepting any new bookings": the event is inactive or unknown."""
 
 
-class ServerError(FluentBookingError):
-    kind = "server"
-    default_message = "The booking site had an internal error. Try again in a few minutes."
+class ServerError(
+    FluentBookingError,
+    kind="server",
+    message="The booking site had an internal error. Try again in a few minutes.",
+):
+    """5xx, PHP errors, and 429 after the retries."""
 
 
-class SiteTimeoutError(FluentBookingError):
+class SiteTimeoutError(
+    FluentBookingError,
+    kind="timeout",
+    message="The booking site did not answer in time. Try again in a moment.",
+):
     """The site did not answer in time, or could not be reached at all."""
 
-    kind = "timeout"
-    default_message = "The booking site did not answer in time. Try again in a moment."
 
-
-class BadResponseError(FluentBookingError):
-    kind = "bad_response"
-    default_message = (
+class BadResponseError(
+    FluentBookingError,
+    kind="bad_response",
+    message=(
         "The booking site answered with something that is not the API's JSON (a web page, "
         "perhaps a maintenance or login page). Check FLUENTBOOKING_URL and the site's health."
-    )
+    ),
+):
+    """Not the API's JSON: a web page, an empty or odd answer, a redirect elsewhere."""
+
+
+#: every kind an error may have (the CLI's ``--json`` error kinds, less ``usage``)
+KINDS = tuple(dict.fromkeys(c.kind for c in FluentBookingError.__subclasses__()))
