@@ -22,6 +22,17 @@ async def open_modal(stack: LocalStack, user: str = U_ALICE) -> str:
     return modals[-1]["id"]
 
 
+async def modal_with_event(
+    stack: LocalStack, event_id: int, user: str = U_ALICE
+) -> tuple[str, dict, str]:
+    """A filled modal with `event_id` chosen: (view id, its time block, the first time)."""
+    view_id = await open_modal(stack, user)
+    await stack.requester.block_action(ActionId.EVENT.value, view_id=view_id, value=str(event_id))
+    stack.wait_idle()
+    time_block = block(stack.slack.view(view_id), BlockId.TIME.value)
+    return view_id, time_block, time_block["element"]["options"][0]["value"]
+
+
 def time_options(view: dict) -> list[dict]:
     return block(view, BlockId.TIME.value)["element"]["options"]
 
@@ -71,12 +82,8 @@ async def test_choosing_event_and_day_refreshes_times_then_books(stack: LocalSta
 
 
 async def test_double_submit_books_once(stack: LocalStack) -> None:
-    view_id = await open_modal(stack)
-    await stack.requester.block_action(ActionId.EVENT.value, view_id=view_id, value="7")
-    stack.wait_idle()
-    view = stack.slack.view(view_id)
-    time_block = block(view, BlockId.TIME.value)
-    values = {time_block["block_id"]: time_block["element"]["options"][0]["value"]}
+    view_id, time_block, first_time = await modal_with_event(stack, 7)
+    values = {time_block["block_id"]: first_time}
     first, second = await asyncio.gather(
         stack.requester.view_submission(view_id, values),
         stack.requester.view_submission(view_id, values),
@@ -97,21 +104,15 @@ async def test_bad_email_is_a_field_error(stack: LocalStack) -> None:
 
 
 async def test_phone_event_needs_a_phone(stack: LocalStack) -> None:
-    view_id = await open_modal(stack)
-    await stack.requester.block_action(ActionId.EVENT.value, view_id=view_id, value="1")
-    stack.wait_idle()
-    view = stack.slack.view(view_id)
-    time_block = block(view, BlockId.TIME.value)
-    resp = await stack.requester.view_submission(
-        view_id, {time_block["block_id"]: time_block["element"]["options"][0]["value"]}
-    )
+    view_id, time_block, first_time = await modal_with_event(stack, 1)
+    resp = await stack.requester.view_submission(view_id, {time_block["block_id"]: first_time})
     answer = resp.json()
     assert answer["response_action"] == "errors"
     assert "phone" in answer["errors"][BlockId.PHONE.value]
     resp = await stack.requester.view_submission(
         view_id,
         {
-            time_block["block_id"]: time_block["element"]["options"][0]["value"],
+            time_block["block_id"]: first_time,
             BlockId.PHONE.value: "+1 555 123 4567",
         },
     )
@@ -120,40 +121,25 @@ async def test_phone_event_needs_a_phone(stack: LocalStack) -> None:
 
 
 async def test_slot_taken_meanwhile_offers_fresh_times(stack: LocalStack) -> None:
-    view_id = await open_modal(stack)
-    await stack.requester.block_action(ActionId.EVENT.value, view_id=view_id, value="7")
-    stack.wait_idle()
-    view = stack.slack.view(view_id)
-    time_block = block(view, BlockId.TIME.value)
-    taken = time_block["element"]["options"][0]
+    view_id, time_block, taken = await modal_with_event(stack, 7)
     # Bob books the same time first
-    other = await open_modal(stack, U_BOB)
-    await stack.requester.block_action(ActionId.EVENT.value, view_id=other, value="7")
-    stack.wait_idle()
-    bob_view = stack.slack.view(other)
-    bob_block = block(bob_view, BlockId.TIME.value)
-    bob_tz_value = bob_block["element"]["options"][0]["value"]
-    await stack.requester.view_submission(other, {bob_block["block_id"]: bob_tz_value})
+    other, bob_block, bob_first = await modal_with_event(stack, 7, U_BOB)
+    await stack.requester.view_submission(other, {bob_block["block_id"]: bob_first})
     assert stack.booking_count() == 1
 
-    resp = await stack.requester.view_submission(view_id, {time_block["block_id"]: taken["value"]})
+    resp = await stack.requester.view_submission(view_id, {time_block["block_id"]: taken})
     answer = resp.json()
     assert answer["response_action"] == "update"
     fresh = block(answer["view"], BlockId.TIME.value)
     assert "was just taken" in fresh["hint"]["text"]
-    assert taken["value"] not in [o["value"] for o in fresh["element"]["options"]]
+    assert taken not in [o["value"] for o in fresh["element"]["options"]]
     assert stack.booking_count() == 1
 
 
 async def test_site_down_keeps_the_form_with_an_error(stack: LocalStack) -> None:
-    view_id = await open_modal(stack)
-    await stack.requester.block_action(ActionId.EVENT.value, view_id=view_id, value="7")
-    stack.wait_idle()
-    time_block = block(stack.slack.view(view_id), BlockId.TIME.value)
+    view_id, time_block, first_time = await modal_with_event(stack, 7)
     stack.sandbox.set_faults(status=500)
-    resp = await stack.requester.view_submission(
-        view_id, {time_block["block_id"]: time_block["element"]["options"][0]["value"]}
-    )
+    resp = await stack.requester.view_submission(view_id, {time_block["block_id"]: first_time})
     answer = resp.json()
     assert answer["response_action"] == "errors"
     message = answer["errors"][time_block["block_id"]]
