@@ -20,7 +20,7 @@ from admin_test_helpers import (
     seeded_secrets,
     start_stack,
 )
-from support.leaks import SECRETS, register_secret, register_secrets
+from support.leaks import SECRETS, register_secrets, register_stack_secrets
 
 from bot.slack.testing import LocalStack
 
@@ -37,9 +37,7 @@ def make_stack(tmp_path: Path, secret_log: Any) -> Iterator[Callable[..., LocalS
         started.append(stack)
         stack.slack.add_user(ADMIN_LISTED, name="lee", real_name="Lee Listed")
         stack.slack.add_channel(NOTIFY, "audit", member=True)
-        register_secrets(
-            stack.sandbox.app_password, stack.slack.bot_token, stack.slack.signing_secret
-        )
+        register_stack_secrets(stack)
         return stack
 
     yield make
@@ -56,9 +54,3 @@ def make_stack(tmp_path: Path, secret_log: Any) -> Iterator[Callable[..., LocalS
 @pytest.fixture
 def stack(make_stack: Callable[..., LocalStack]) -> LocalStack:
     return make_stack(booking_notify_channel=NOTIFY)
-
-
-@pytest.fixture
-def typed_secret() -> Callable[[str], str]:
-    """A value the admin types as a secret: watched like the seeded ones."""
-    return register_secret

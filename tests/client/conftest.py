@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pytest
+from support.leaks import register_secret
 
 from bot.fluentbooking import FluentBookingClient
 
@@ -18,18 +19,14 @@ PASSWORD = "abcd EFGH 1234 ijkl MNOP 5678"
 NOW = datetime(2025, 1, 10, 12, 0, tzinfo=UTC)
 
 
-def register(value: str, config: pytest.Config) -> str:
-    """The suite-wide register_secret (from tests/conftest.py, loaded as a plugin)."""
-    for plugin in config.pluginmanager.get_plugins():
-        fn = getattr(plugin, "register_secret", None)
-        if callable(fn):
-            fn(value)
-    return value
+def register(value: str, config: pytest.Config | None = None) -> str:
+    """`support.leaks.register_secret`, in the form the client tests call it."""
+    return register_secret(value)
 
 
 @pytest.fixture(autouse=True)
-def _register_password(pytestconfig: pytest.Config) -> None:
-    register(PASSWORD, pytestconfig)
+def _register_password() -> None:
+    register_secret(PASSWORD)
 
 
 @dataclass

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from support.slack_text import all_text as all_text  # re-exported for the home tests
+
 from bot.localslack import U_ALICE
 from bot.slack.ids import ActionId, BlockId
 from bot.slack.testing import LocalStack
 
-
-def all_text(node: Any) -> str:
-    """Every string inside a message, view or block list, joined (for assertions)."""
-    if isinstance(node, dict):
-        return " ".join(all_text(v) for v in node.values())
-    if isinstance(node, list):
-        return " ".join(all_text(v) for v in node)
-    return node if isinstance(node, str) else ""
+#: the announcement channel (the bot is a member unless a test says otherwise)
+NOTIFY = "C_BOOKINGS"
 
 
 def find_block(view: dict[str, Any], prefix: str) -> dict[str, Any]:

@@ -10,8 +10,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from conftest import NOTIFY
-from home_helpers import all_text, book_in_modal, book_one_line, dms, fill_modal, open_modal
+from home_helpers import (
+    NOTIFY,
+    all_text,
+    book_in_modal,
+    book_one_line,
+    dms,
+    fill_modal,
+    open_modal,
+)
 
 from bot.localslack import U_ALICE, U_BOB
 from bot.slack.ids import ActionId, BlockId

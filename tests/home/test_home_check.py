@@ -4,26 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import NOTIFY
+from home_helpers import NOTIFY
+from support.check_env import check_env
 
 from bot import check
 from bot.slack.testing import LocalStack
 
 
 def env_of(stack: LocalStack, channel: str | None) -> dict[str, str]:
-    s = stack.settings
-    env = {
-        "SLACK_BOT_TOKEN": s.slack_bot_token.value,
-        "SLACK_SIGNING_SECRET": s.slack_signing_secret.value,
-        "SLACK_API_URL": s.slack_api_url,
-        "FLUENTBOOKING_URL": s.fluentbooking_url,
-        "FLUENTBOOKING_USERNAME": s.fluentbooking_username,
-        "FLUENTBOOKING_APP_PASSWORD": s.fluentbooking_app_password.value,
-        "DATABASE_URL": s.database_url,
-    }
-    if channel:
-        env["BOOKING_NOTIFY_CHANNEL"] = channel
-    return env
+    return check_env(stack, BOOKING_NOTIFY_CHANNEL=channel) if channel else check_env(stack)
 
 
 def line(out: str) -> str:

@@ -9,6 +9,7 @@ import pytest
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
+from support.leaks import register_secrets
 
 from bot.localslack import LocalSlack, SlackRequester, start_local_slack
 
@@ -28,20 +29,10 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-def _register(value: str, config: pytest.Config) -> str:
-    """The suite-wide register_secret (tests/conftest.py, loaded as a plugin)."""
-    for plugin in config.pluginmanager.get_plugins():
-        fn = getattr(plugin, "register_secret", None)
-        if callable(fn):
-            fn(value)
-    return value
-
-
 @pytest.fixture
-def slack(clock: FakeClock, pytestconfig: pytest.Config) -> Iterator[LocalSlack]:
+def slack(clock: FakeClock) -> Iterator[LocalSlack]:
     with start_local_slack(clock=clock) as stand_in:
-        _register(stand_in.bot_token, pytestconfig)
-        _register(stand_in.signing_secret, pytestconfig)
+        register_secrets(stand_in.bot_token, stand_in.signing_secret)
         yield stand_in
 
 

@@ -18,16 +18,16 @@ from mp_helpers import (
     drop_schema,
     new_schema_name,
     postgres_url,
-    register,
     schema_url,
 )
+from support.leaks import register_secrets
 
 from bot.localslack import start_local_slack
 from bot.sandbox import start_sandbox
 
 
 @pytest.fixture(scope="session")
-def world(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> Iterator[World]:
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     pg_url = postgres_url()
     workdir = tmp_path_factory.mktemp("multiprocess")
     # Real time on the site: the bot processes read the real clock for "today".
@@ -35,9 +35,8 @@ def world(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config)
     slack = None
     try:
         slack = start_local_slack()
-        for secret in (sandbox.app_password, slack.bot_token, slack.signing_secret):
-            register(pytestconfig, secret)
-        yield World(sandbox, slack, pg_url, workdir, pytestconfig)
+        register_secrets(sandbox.app_password, slack.bot_token, slack.signing_secret)
+        yield World(sandbox, slack, pg_url, workdir)
     finally:
         if slack is not None:
             slack.stop()

@@ -1,4 +1,4 @@
-"""Helpers for the multi-process tests: the PostgreSQL test server, bot subprocesses,
+"""Helpers for the multi-process tests: schemas on the PostgreSQL test server, bot subprocesses,
 and Slack requests sent byte-for-byte identical to several bots (as Slack's retries are).
 """
 
@@ -12,14 +12,15 @@ import sqlite3
 import subprocess
 import sys
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 import psycopg
-import pytest
+from support import postgres
+from support.postgres import drop_schema as drop_schema  # re-exported for the tests
+from support.postgres import postgres_url as postgres_url
 
 from bot.localslack import LocalSlack, SlackRequester
 from bot.localslack.requester import BotResponse, _Request
@@ -27,12 +28,6 @@ from bot.sandbox import Sandbox
 from bot.slack.ids import ActionId, BlockId
 
 ROOT = Path(__file__).resolve().parents[2]
-PG_HOST = "127.0.0.1"
-PG_PORT = 5432
-PG_DB = "test"
-
-_pg_url_cache: dict[str, str] = {}
-
 PRODUCT_DEMO = "3"  # sandbox event: 30 min, Mon–Fri 09:00–17:00 New York, many slots a day
 BOOKING_ID = re.compile(r"Booking #(\d+)")
 
@@ -40,46 +35,14 @@ BOOKING_ID = re.compile(r"Booking #(\d+)")
 # -- PostgreSQL ------------------------------------------------------------------------------
 
 
-def postgres_url() -> str:
-    """A working URL for the test server (user postgres, else root), or fail/skip clearly."""
-    if os.environ.get("SKIP_POSTGRES") == "1":
-        pytest.skip("SKIP_POSTGRES=1: PostgreSQL tests skipped")
-    if "url" in _pg_url_cache:
-        return _pg_url_cache["url"]
-    candidates = [os.environ["TEST_POSTGRES_URL"]] if os.environ.get("TEST_POSTGRES_URL") else []
-    candidates += [f"postgresql://{u}@{PG_HOST}:{PG_PORT}/{PG_DB}" for u in ("postgres", "root")]
-    problems = []
-    for url in candidates:
-        try:
-            with psycopg.connect(url, connect_timeout=3) as conn:
-                conn.execute("SELECT 1")
-        except psycopg.Error as exc:
-            problems.append(f"{url}: {str(exc).strip().splitlines()[0]}")
-            continue
-        _pg_url_cache["url"] = url
-        return url
-    pytest.fail(
-        "the multi-process tests need PostgreSQL on 127.0.0.1:5432 (database 'test', trust "
-        "auth, user postgres or root); none answered:\n  "
-        + "\n  ".join(problems)
-        + "\nStart it, or set SKIP_POSTGRES=1 to skip these tests.",
-        pytrace=False,
-    )
-
-
 def new_schema_name() -> str:
-    return "mp_" + uuid.uuid4().hex[:16]
+    return postgres.new_schema_name("mp_")
 
 
 def schema_url(url: str, schema: str) -> str:
     """The DATABASE_URL form that puts the bot's tables in `schema` (libpq options)."""
     sep = "&" if "?" in url else "?"
     return f"{url}{sep}options=-csearch_path%3D{schema}"
-
-
-def drop_schema(url: str, schema: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 def schema_tables(url: str, schema: str) -> set[str]:
@@ -104,15 +67,6 @@ def done_keys(url: str, schema: str, prefix: str) -> int:
 # -- the world the bots live in ---------------------------------------------------------------
 
 
-def register(config: pytest.Config, value: str) -> str:
-    """The suite-wide register_secret (tests/conftest.py, loaded as a plugin)."""
-    for plugin in config.pluginmanager.get_plugins():
-        fn = getattr(plugin, "register_secret", None)
-        if callable(fn):
-            fn(value)
-    return value
-
-
 @dataclass
 class World:
     """The outside world the bots talk to, plus the database they share."""
@@ -121,7 +75,6 @@ class World:
     slack: LocalSlack
     pg_url: str
     workdir: Path
-    config: pytest.Config
 
     def env(self, database_url: str, port: int | None = None) -> dict[str, str]:
         return bot_env(self.slack, self.sandbox, database_url, port or free_port())

@@ -6,7 +6,8 @@ import subprocess
 import sys
 
 import pytest
-from mp_helpers import ROOT, BotProcess, Schema, World, free_port, register, schema_tables
+from mp_helpers import ROOT, BotProcess, Schema, World, free_port, schema_tables
+from support.leaks import register_secret
 
 pytestmark = pytest.mark.postgres
 
@@ -48,7 +49,7 @@ def run_bot(world: World, args: list[str], database_url: str) -> subprocess.Comp
 
 
 def test_store_down_at_start_is_a_clear_error(world: World) -> None:
-    register(world.config, STORE_PASSWORD)
+    register_secret(STORE_PASSWORD)
     proc = run_bot(world, [], down_url())
     assert proc.returncode != 0
     assert "DATABASE_URL" in proc.stderr
@@ -73,7 +74,7 @@ def test_check_names_the_store_and_says_it_is_reachable(world: World, schema: Sc
 
 
 def test_check_says_when_the_store_is_unreachable(world: World) -> None:
-    register(world.config, STORE_PASSWORD)
+    register_secret(STORE_PASSWORD)
     url = down_url()
     port = url.rsplit(":", 1)[1].split("/")[0]
     proc = run_bot(world, ["check"], url)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from support.leaks import register_secret
 
 from bot.sandbox import DEMO_APP_PASSWORD, Sandbox, start_sandbox
 
@@ -13,12 +14,9 @@ from .helpers import MONDAY_NOON_UTC
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _register_demo_password(pytestconfig: pytest.Config) -> None:
+def _register_demo_password() -> None:
     """Register the demo password with the suite-wide leak check (tests/conftest.py)."""
-    for plugin in pytestconfig.pluginmanager.get_plugins():
-        register = getattr(plugin, "register_secret", None)
-        if callable(register):
-            register(DEMO_APP_PASSWORD)
+    register_secret(DEMO_APP_PASSWORD)
 
 
 @pytest.fixture

@@ -5,28 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from support.check_env import check_env
 
 from bot import check
 from bot.slack.testing import LocalStack
 
 
-def env_of(stack: LocalStack, **over: str) -> dict[str, str]:
-    s = stack.settings
-    env = {
-        "SLACK_BOT_TOKEN": s.slack_bot_token.value,
-        "SLACK_SIGNING_SECRET": s.slack_signing_secret.value,
-        "SLACK_API_URL": s.slack_api_url,
-        "FLUENTBOOKING_URL": s.fluentbooking_url,
-        "FLUENTBOOKING_USERNAME": s.fluentbooking_username,
-        "FLUENTBOOKING_APP_PASSWORD": s.fluentbooking_app_password.value,
-        "DATABASE_URL": s.database_url,
-    }
-    env.update(over)
-    return env
-
-
 def test_all_good(stack: LocalStack, capsys: Any) -> None:
-    assert check.main([], env=env_of(stack)) == 0
+    assert check.main([], env=check_env(stack)) == 0
     out = capsys.readouterr().out
     assert out.count("✓") >= 4 and "✗" not in out
     assert stack.settings.slack_bot_token.value not in out
@@ -45,7 +31,7 @@ def test_all_good(stack: LocalStack, capsys: Any) -> None:
 def test_failures_say_what_to_fix(
     stack: LocalStack, capsys: Any, secret_log: Any, over: dict[str, str], expected: str
 ) -> None:
-    assert check.main([], env=env_of(stack, **over)) == 1
+    assert check.main([], env=check_env(stack, **over)) == 1
     out = capsys.readouterr().out
     assert "✗" in out and expected in out
     assert "wrong pass word here" not in out and stack.settings.slack_bot_token.value not in out

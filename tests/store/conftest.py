@@ -6,7 +6,7 @@ a clear message (CI has the server); set SKIP_POSTGRES=1 to skip them instead.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -37,17 +37,3 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
             await store.close()
         if db.kind == "postgresql" and db.schema:
             drop_schema(db.url, db.schema)
-
-
-@pytest.fixture
-def add_secret(request: pytest.FixtureRequest) -> Callable[[str], str]:
-    """The suite's `register_secret` from tests/conftest.py.
-
-    Imported by name, `tests.conftest` would be a second copy of that module whose secret
-    list the end-of-suite leak check never reads; the copy pytest loaded is a plugin.
-    """
-    top = Path(__file__).resolve().parents[1] / "conftest.py"
-    for plugin in request.config.pluginmanager.get_plugins():
-        if getattr(plugin, "__file__", None) == str(top) and hasattr(plugin, "register_secret"):
-            return plugin.register_secret  # type: ignore[no-any-return]
-    raise RuntimeError("tests/conftest.py (register_secret) is not loaded")

@@ -7,59 +7,22 @@ import os
 import sqlite3
 import subprocess
 import sys
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import psycopg
-import pytest
+from support.postgres import (  # re-exported for the store tests
+    drop_schema as drop_schema,
+)
+from support.postgres import (
+    new_schema_name as new_schema_name,
+)
+from support.postgres import (
+    postgres_url as postgres_url,
+)
 
 from bot.store import Store, open_store
-
-PG_HOST = "127.0.0.1"
-PG_PORT = 5432
-PG_DB = "test"
-
-_pg_url_cache: dict[str, str] = {}
-
-
-def postgres_url() -> str:
-    """A working URL for the test server (user postgres, else root), or fail/skip clearly."""
-    if os.environ.get("SKIP_POSTGRES") == "1":
-        pytest.skip("SKIP_POSTGRES=1: PostgreSQL tests skipped")
-    if "url" in _pg_url_cache:
-        return _pg_url_cache["url"]
-    candidates = [os.environ["TEST_POSTGRES_URL"]] if os.environ.get("TEST_POSTGRES_URL") else []
-    candidates += [
-        f"postgresql://{user}@{PG_HOST}:{PG_PORT}/{PG_DB}" for user in ("postgres", "root")
-    ]
-    problems = []
-    for url in candidates:
-        try:
-            with psycopg.connect(url, connect_timeout=3) as conn:
-                conn.execute("SELECT 1")
-        except psycopg.Error as exc:
-            problems.append(f"{url}: {str(exc).strip().splitlines()[0]}")
-            continue
-        _pg_url_cache["url"] = url
-        return url
-    pytest.fail(
-        "PostgreSQL tests need the server on 127.0.0.1:5432 (database 'test', trust auth, "
-        "user postgres or root); none answered:\n  "
-        + "\n  ".join(problems)
-        + "\nStart it, or set SKIP_POSTGRES=1 to skip these tests.",
-        pytrace=False,
-    )
-
-
-def new_schema_name() -> str:
-    return "t_" + uuid.uuid4().hex[:16]
-
-
-def drop_schema(url: str, schema: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 class FakeClock:

@@ -6,6 +6,11 @@ imported once, under one name, so every test adds to the same set the check read
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.slack.testing import LocalStack
+
 #: every secret the tests use; the leak check looks for each in every log record
 SECRETS: set[str] = set()
 
@@ -26,3 +31,8 @@ def register_secrets(*values: str) -> None:
 def leaks_in(texts: list[str]) -> list[str]:
     """The texts that contain a registered secret."""
     return [text for text in texts if any(secret and secret in text for secret in SECRETS)]
+
+
+def register_stack_secrets(stack: LocalStack) -> None:
+    """The credentials of a local stack: the site's app password, Slack's token and secret."""
+    register_secrets(stack.sandbox.app_password, stack.slack.bot_token, stack.slack.signing_secret)
