@@ -110,50 +110,30 @@ EVENTS = [
 FREE_INTEGRATION: dict[str, Any] = {"status": False, "settings": [], "field_settings": []}
 
 
-def _fields(*specs: tuple[str, str, str]) -> dict[str, dict[str, str]]:
-    return {key: {"label": label, "type": type_} for key, label, type_ in specs}
+def _integration(*rows: tuple[str, str, str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(settings, field_settings) from (key, label, field type, value) rows."""
+    settings = {key: value for key, _, _, value in rows}
+    fields = {key: {"label": label, "type": type_} for key, label, type_, _ in rows}
+    return settings, fields
 
 
 # settings_key -> (settings, field_settings); seeded on a "pro" site.
 INTEGRATIONS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
-    "google_calendar": (
-        {
-            "client_id": "000000000000-sandboxfake0000.apps.googleusercontent.com",
-            "client_secret": "GOCSPX-SandboxFake-NotARealSecret00",
-            "caching_time": "5",
-        },
-        _fields(
-            ("client_id", "Client ID", "text"),
-            ("client_secret", "Client Secret", "password"),
-            ("caching_time", "Caching time (minutes)", "number"),
-        ),
+    "google_calendar": _integration(
+        ("client_id", "Client ID", "text", "000000-sandboxfake.apps.googleusercontent.com"),
+        ("client_secret", "Client Secret", "password", "GOCSPX-SandboxFake-NotARealSecret00"),
+        ("caching_time", "Caching time (minutes)", "number", "5"),
     ),
-    "zoom": (
-        {
-            "account_id": "SandboxFakeAcct000",
-            "client_id": "SbxFakeZoomClient00",
-            "client_secret": "sbxFakeZoomSecret0000000000000000",
-        },
-        _fields(
-            ("account_id", "Account ID", "text"),
-            ("client_id", "Client ID", "text"),
-            ("client_secret", "Client Secret", "password"),
-        ),
+    "zoom": _integration(
+        ("account_id", "Account ID", "text", "SandboxFakeAcct000"),
+        ("client_id", "Client ID", "text", "SbxFakeZoomClient00"),
+        ("client_secret", "Client Secret", "password", "sbxFakeZoomSecret0000000000000000"),
     ),
-    "stripe": (
-        {
-            "payment_mode": "test",
-            "test_publishable_key": "pk_test_SANDBOXFAKE000000000000000000",
-            "test_secret_key": "sk_test_SANDBOXFAKE000000000000000000",
-            "live_publishable_key": "",
-            "live_secret_key": "",
-        },
-        _fields(
-            ("payment_mode", "Payment mode", "select"),
-            ("test_publishable_key", "Test publishable key", "text"),
-            ("test_secret_key", "Test secret key", "password"),
-            ("live_publishable_key", "Live publishable key", "text"),
-            ("live_secret_key", "Live secret key", "password"),
-        ),
+    "stripe": _integration(
+        ("payment_mode", "Payment mode", "select", "test"),
+        ("test_publishable_key", "Test publishable key", "text", "pk_test_SANDBOXFAKE0000000"),
+        ("test_secret_key", "Test secret key", "password", "sk_test_SANDBOXFAKE000000000000000000"),
+        ("live_publishable_key", "Live publishable key", "text", ""),
+        ("live_secret_key", "Live secret key", "password", ""),
     ),
 }
