@@ -41,6 +41,16 @@ def _value(element: dict[str, Any]) -> str | None:
     return element.get("value")
 
 
+#: text inputs read as they are (stripped) into the FormData attribute of that name
+_TEXT_FIELDS: dict[str, str] = {
+    ActionId.NAME: "name",
+    ActionId.EMAIL: "email",
+    ActionId.PHONE: "phone",
+    ActionId.ADDRESS: "address",
+    ActionId.MESSAGE: "message",
+}
+
+
 def read_state(view: dict[str, Any]) -> FormData:
     """Read every input of the booking modal; missing or empty inputs stay empty."""
     values: dict[str, dict[str, Any]] = (view.get("state") or {}).get("values") or {}
@@ -61,18 +71,10 @@ def read_state(view: dict[str, Any]) -> FormData:
             elif action_id == ActionId.TIME:
                 form.time_block = block_id
                 form.time_value = text or None
-            elif action_id == ActionId.NAME:
-                form.name = text
-            elif action_id == ActionId.EMAIL:
-                form.email = text
+            elif action_id in _TEXT_FIELDS:
+                setattr(form, _TEXT_FIELDS[action_id], text)
             elif action_id == ActionId.TIMEZONE:
                 form.timezone = text or None
-            elif action_id == ActionId.PHONE:
-                form.phone = text
-            elif action_id == ActionId.ADDRESS:
-                form.address = text
-            elif action_id == ActionId.MESSAGE:
-                form.message = text
             elif action_id == ActionId.GUESTS:
                 form.guests_text = text
                 form.guests = [g for g in re.split(r"[\s,;]+", text) if g]

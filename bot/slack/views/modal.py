@@ -71,6 +71,30 @@ def event_option(event: EventInfo) -> dict[str, Any]:
     return _option(label, str(event.id))
 
 
+def _input(
+    block_id: str,
+    label: str,
+    element: dict[str, Any],
+    *,
+    optional: bool = False,
+    dispatch: bool = False,
+    hint: str | None = None,
+) -> dict[str, Any]:
+    """An input block; `dispatch`: changing it sends a block action (the times refresh)."""
+    block: dict[str, Any] = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label, 2000),
+        "element": element,
+        "optional": optional,
+    }
+    if dispatch:
+        block["dispatch_action"] = True
+    if hint:
+        block["hint"] = plain(hint, 2000)
+    return block
+
+
 def _select_input(
     block_id: str,
     label: str,
@@ -91,16 +115,7 @@ def _select_input(
     initial = next((o for o in options[:MAX_OPTIONS] if o["value"] == selected), None)
     if initial is not None:
         element["initial_option"] = initial
-    block: dict[str, Any] = {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label, 2000),
-        "element": element,
-        "optional": optional,
-    }
-    if dispatch:
-        block["dispatch_action"] = True
-    return block
+    return _input(block_id, label, element, optional=optional, dispatch=dispatch)
 
 
 def _text_input(
@@ -121,16 +136,7 @@ def _text_input(
         element["initial_value"] = value[:3000]
     if placeholder:
         element["placeholder"] = plain(placeholder, 150)
-    block: dict[str, Any] = {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label, 2000),
-        "element": element,
-        "optional": optional,
-    }
-    if hint:
-        block["hint"] = plain(hint, 2000)
-    return block
+    return _input(block_id, label, element, optional=optional, hint=hint)
 
 
 def time_block_id(state: FormState) -> str:
@@ -154,15 +160,7 @@ def form_view(state: FormState, metadata: dict[str, Any]) -> dict[str, Any]:
         }
         if event is not None:
             element["initial_option"] = event_option(event)
-        blocks.append(
-            {
-                "type": "input",
-                "block_id": BlockId.EVENT.value,
-                "label": plain("Event"),
-                "element": element,
-                "dispatch_action": True,
-            }
-        )
+        blocks.append(_input(BlockId.EVENT.value, "Event", element, dispatch=True))
     else:
         blocks.append(
             _select_input(
@@ -189,15 +187,7 @@ def form_view(state: FormState, metadata: dict[str, Any]) -> dict[str, Any]:
     day_element: dict[str, Any] = {"type": "datepicker", "action_id": ActionId.DAY.value}
     if state.day is not None:
         day_element["initial_date"] = state.day.isoformat()
-    blocks.append(
-        {
-            "type": "input",
-            "block_id": BlockId.DAY.value,
-            "label": plain("Day"),
-            "element": day_element,
-            "dispatch_action": True,
-        }
-    )
+    blocks.append(_input(BlockId.DAY.value, "Day", day_element, dispatch=True))
     if state.slots:
         options = [_option(clock(s.start), s.value) for s in state.slots]
         time_input = _select_input(
@@ -238,21 +228,14 @@ def form_view(state: FormState, metadata: dict[str, Any]) -> dict[str, Any]:
         )
     )
     tz_option = _option(state.timezone, state.timezone)
-    blocks.append(
-        {
-            "type": "input",
-            "block_id": BlockId.TIMEZONE.value,
-            "label": plain("Attendee timezone"),
-            "dispatch_action": True,
-            "element": {
-                "type": "external_select",
-                "action_id": ActionId.TIMEZONE.value,
-                "placeholder": plain("Type a city or zone"),
-                "initial_option": tz_option,
-                "min_query_length": 1,
-            },
-        }
-    )
+    tz_element = {
+        "type": "external_select",
+        "action_id": ActionId.TIMEZONE.value,
+        "placeholder": plain("Type a city or zone"),
+        "initial_option": tz_option,
+        "min_query_length": 1,
+    }
+    blocks.append(_input(BlockId.TIMEZONE.value, "Attendee timezone", tz_element, dispatch=True))
     if event is not None and "phone" in event.requires:
         blocks.append(
             _text_input(
