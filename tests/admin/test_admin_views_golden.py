@@ -8,12 +8,12 @@ Every builder's output is also checked against the Slack stand-in's Block Kit ru
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support.golden import assert_golden
 
 from bot.fluentbooking.models import IntegrationSettings
 from bot.localslack.blockkit import check_message_blocks, check_view
@@ -64,29 +64,19 @@ MESSAGES: dict[str, Callable[[], dict[str, Any]]] = {
 }
 
 
-def _compare(name: str, built: dict[str, Any]) -> None:
-    path = GOLDEN / f"{name}.json"
-    text = json.dumps(built, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        GOLDEN.mkdir(exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"no golden file {path.name}: run with UPDATE_GOLDEN=1 once"
-    assert text == path.read_text(encoding="utf-8"), f"{name} changed"
-
-
 @pytest.mark.parametrize("name", sorted(VIEWS))
 def test_view_golden(name: str) -> None:
     built = VIEWS[name]()
     assert check_view(built) == []
     assert SECRET[-8:] not in json.dumps(built)
-    _compare(name, built)
+    assert_golden(GOLDEN, name, built)
 
 
 @pytest.mark.parametrize("name", sorted(MESSAGES))
 def test_message_golden(name: str) -> None:
     built = MESSAGES[name]()
     assert check_message_blocks(built["blocks"]) == []
-    _compare(name, built)
+    assert_golden(GOLDEN, name, built)
 
 
 def test_settings_view_masks_and_labels() -> None:

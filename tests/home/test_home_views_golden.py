@@ -8,13 +8,13 @@ Every output is also checked against the Slack stand-in's Block Kit rules.
 from __future__ import annotations
 
 import json
-import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from support.golden import assert_golden
 
 from bot.localslack.blockkit import check_message_blocks, check_view
 from bot.slack.views.announcements import booked_dm, channel_post, date_token, fallback_time
@@ -67,28 +67,18 @@ MESSAGES = {
 }
 
 
-def _compare(name: str, built: dict[str, Any]) -> None:
-    path = GOLDEN / f"{name}.json"
-    text = json.dumps(built, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        GOLDEN.mkdir(exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"no golden file {path.name}: run with UPDATE_GOLDEN=1 once"
-    assert text == path.read_text(encoding="utf-8"), f"{name} changed"
-
-
 @pytest.mark.parametrize("name", sorted(VIEWS))
 def test_view_golden(name: str) -> None:
     built = VIEWS[name]()
     assert check_view(built) == []
-    _compare(name, built)
+    assert_golden(GOLDEN, name, built)
 
 
 @pytest.mark.parametrize("name", sorted(MESSAGES))
 def test_message_golden(name: str) -> None:
     built = MESSAGES[name]()
     assert check_message_blocks(built["blocks"]) == []
-    _compare(name, built)
+    assert_golden(GOLDEN, name, built)
     text = json.dumps(built)
     assert "<!channel>" not in text and "<!here>" not in text and "<@U123>" not in text
 
