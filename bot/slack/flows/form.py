@@ -157,28 +157,48 @@ async def refresh(deps: Deps, client: Any, body: dict[str, Any]) -> None:
     form = read_state(view)
     action_id = ((body.get("actions") or [{}])[0]).get("action_id")
     try:
-        events = await deps.events()
-        timezone = iana_or(form.timezone, meta.get("z") or "UTC")
-        state = await fill_state(
+        form_view = await _form_view_again(
             deps,
-            events=events,
-            timezone=timezone,
-            event_id=form.event_id,
-            duration=form.duration,
-            day=form.day,
+            form,
+            meta,
+            timezone=iana_or(form.timezone, meta.get("z") or "UTC"),
+            user_id=meta.get("u") or "",
             time_value=form.time_value,
-            values=form,
             # a new event: move to its first free day (the user picks the day afterwards)
             auto_day=action_id == ActionId.EVENT,
         )
-        new_meta = {**meta, **metadata(meta.get("c"), meta.get("u") or "", state)}
-        await client.views_update(
-            view_id=view["id"], hash=view.get("hash"), view=modal.form_view(state, new_meta)
-        )
+        await client.views_update(view_id=view["id"], hash=view.get("hash"), view=form_view)
     except Exception as exc:
         if _is_hash_conflict(exc):  # a newer update already landed
             return
         await errors.show_in_modal(client, view["id"], exc, meta)
+
+
+async def _form_view_again(
+    deps: Deps,
+    form: FormData,
+    meta: dict[str, Any],
+    *,
+    timezone: str,
+    user_id: str,
+    time_value: str | None = None,
+    auto_day: bool = False,
+    slots_error: str | None = None,
+) -> dict[str, Any]:
+    """The form as the user left it, with the chosen day's free times fetched afresh."""
+    state = await fill_state(
+        deps,
+        events=await deps.events(),
+        timezone=timezone,
+        event_id=form.event_id,
+        duration=form.duration,
+        day=form.day,
+        time_value=time_value,
+        values=form,
+        auto_day=auto_day,
+        slots_error=slots_error,
+    )
+    return modal.form_view(state, {**meta, **metadata(meta.get("c"), user_id, state)})
 
 
 def _is_hash_conflict(exc: BaseException) -> bool:
@@ -264,19 +284,14 @@ async def _book(
         return SubmitOutcome({"response_action": "update", "view": result_view}, result_view)
     except SlotUnavailableError:
         taken = clock(parse_event_time(form.time_value or "", slots_tz))
-        events = await deps.events()
-        state = await fill_state(
+        form_view = await _form_view_again(
             deps,
-            events=events,
+            form,
+            meta,
             timezone=slots_tz,
-            event_id=form.event_id,
-            duration=form.duration,
-            day=form.day,
-            values=form,
+            user_id=user_id,
             slots_error=f"{taken} was just taken. Pick another free time.",
         )
-        new_meta = {**meta, **metadata(meta.get("c"), user_id, state)}
-        form_view = modal.form_view(state, new_meta)
         return SubmitOutcome({"response_action": "update", "view": form_view}, form_view)
     except ValidationError as exc:
         mapped = {
