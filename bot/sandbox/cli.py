@@ -27,6 +27,11 @@ def _parser() -> argparse.ArgumentParser:
         "--slots-route", action="store_true", help="route /bookings/slots/{id} (newer sites)"
     )
     parser.add_argument(
+        "--sample-bookings",
+        action="store_true",
+        help="add a few bookings around today (the demo user as attendee and as host)",
+    )
+    parser.add_argument(
         "--now", metavar="ISO", help="fix the site's clock (e.g. 2025-01-10T14:00Z)"
     )
     return parser
@@ -47,6 +52,7 @@ def main(argv: list[str], stop: threading.Event | None = None) -> int:
             host=args.host,
             integrations=args.integrations,
             slots_route=args.slots_route,
+            sample_bookings=args.sample_bookings,
         )
     except RuntimeError as exc:
         print(str(exc))

@@ -7,7 +7,9 @@ like real ones (so a client's masking can be seen working); they unlock nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 # The demo's embedded, public defaults (printed by `python -m bot sandbox`).
 DEMO_USERNAME = "demo"
@@ -137,3 +139,77 @@ INTEGRATIONS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         ("live_secret_key", "Live secret key", "password", ""),
     ),
 }
+
+
+@dataclass(frozen=True)
+class SampleBooking:
+    """A booking `--sample-bookings` adds: `days` weekdays from today (negative: past)."""
+
+    event_id: int
+    days: int
+    at: str  # "HH:MM" in the host's zone
+    name: str
+    email: str
+    timezone: str  # the attendee's
+
+
+SAMPLE_BOOKINGS = (
+    # the demo user as attendee, so GET /bookings has something to list
+    SampleBooking(6, 2, "11:00", "Alex Rivera", DEMO_EMAIL, "America/New_York"),
+    SampleBooking(7, -3, "14:00", "Alex Rivera", DEMO_EMAIL, "America/New_York"),
+    # someone booked the demo user, so GET /schedules has a hosted meeting
+    SampleBooking(1, 3, "10:00", "Sam Lee", "sam@example.org", "Europe/Berlin"),
+)
+
+
+def _weekday(start: datetime, days: int) -> datetime:
+    """`days` weekdays after (or, negative, before) `start`, at `start`'s time."""
+    step = timedelta(days=1 if days >= 0 else -1)
+    moved, left = start, abs(days)
+    while left:
+        moved += step
+        if moved.weekday() < 5:
+            left -= 1
+    while moved.weekday() >= 5:  # days == 0 on a weekend
+        moved += step
+    return moved
+
+
+def sample_booking_rows(now: datetime) -> list[dict[str, Any]]:
+    """Rows for `SandboxStore.insert_booking`, placed around `now` in the hosts' hours."""
+    events = {e.id: e for e in EVENTS}
+    calendars = {c.id: c for c in CALENDARS}
+    rows = []
+    for n, sample in enumerate(SAMPLE_BOOKINGS, start=1):
+        event = events[sample.event_id]
+        calendar = calendars[event.calendar_id]
+        zone = ZoneInfo(calendar.timezone)
+        today = now.astimezone(zone).replace(tzinfo=None)
+        local = datetime.combine(today.date(), time.fromisoformat(sample.at))
+        start = _weekday(local, sample.days).replace(tzinfo=zone).astimezone(UTC)
+        end = start + timedelta(minutes=event.duration)
+        first, _, last = sample.name.partition(" ")
+        phone = "+15550100" if event.location_type == "phone_guest" else ""
+        rows.append(
+            {
+                "hash": f"sample{n:026d}",
+                "calendar_id": calendar.id,
+                "event_id": event.id,
+                "host_user_id": calendar.user_id,
+                "first_name": first,
+                "last_name": last,
+                "email": sample.email,
+                "phone": phone,
+                "message": "A sample booking.",
+                "person_time_zone": sample.timezone,
+                "start_time": start.strftime("%Y-%m-%d %H:%M:%S"),
+                "end_time": end.strftime("%Y-%m-%d %H:%M:%S"),
+                "slot_minutes": event.duration,
+                "status": "scheduled",
+                "location_type": event.location_type or "",
+                "location_description": phone,
+                "guests": [],
+                "created_at": now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+            }
+        )
+    return rows

@@ -41,6 +41,7 @@ class Sandbox:
         now: datetime | None = None,
         integrations: IntegrationsMode = "pro",
         slots_route: bool = False,
+        sample_bookings: bool = False,
     ) -> None:
         if integrations not in ("pro", "free"):
             raise ValueError("integrations must be 'pro' or 'free'")
@@ -50,6 +51,7 @@ class Sandbox:
         self.app_password = DEMO_APP_PASSWORD
         self.integrations = integrations
         self.slots_route = slots_route
+        self.sample_bookings = sample_bookings
         self._db_path = db_path
         self._tmpdir: tempfile.TemporaryDirectory[str] | None = None
         self._clock = Clock(now)
@@ -104,6 +106,8 @@ class Sandbox:
         runner: web.AppRunner | None = None
         try:
             store = SandboxStore(self.db_path, self.integrations)
+            if self.sample_bookings:
+                store.add_sample_bookings(self._clock.now())
             api = SiteApi(store, integrations=self.integrations, slots_route=self.slots_route)
             self._app = SandboxApp(api, self._faults, self._clock)
             runner = web.AppRunner(self._app.build(), access_log=None, shutdown_timeout=2.0)
@@ -207,9 +211,17 @@ def start_sandbox(
     host: str = "127.0.0.1",
     integrations: IntegrationsMode = "pro",
     slots_route: bool = False,
+    sample_bookings: bool = False,
 ) -> Sandbox:
-    """Start a sandbox in a background thread; returns once it is listening."""
+    """Start a sandbox in a background thread; returns once it is listening.
+    `sample_bookings` adds a few bookings around today (off by default: they take slots)."""
     sandbox = Sandbox(
-        db_path, host=host, port=port, now=now, integrations=integrations, slots_route=slots_route
+        db_path,
+        host=host,
+        port=port,
+        now=now,
+        integrations=integrations,
+        slots_route=slots_route,
+        sample_bookings=sample_bookings,
     )
     return sandbox.start()

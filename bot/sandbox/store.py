@@ -136,6 +136,15 @@ class SandboxStore:
         assert booking is not None
         return booking
 
+    def add_sample_bookings(self, now: datetime) -> int:
+        """The sample bookings (`seed.SAMPLE_BOOKINGS`), unless the site has bookings."""
+        if self.conn.execute("SELECT 1 FROM bookings LIMIT 1").fetchone():
+            return 0
+        rows = seed.sample_booking_rows(now)
+        for row in rows:
+            self.insert_booking(row)
+        return len(rows)
+
     def get_booking(self, booking_id: int) -> BookingRow | None:
         row = self.conn.execute("SELECT * FROM bookings WHERE id = ?", (booking_id,)).fetchone()
         return _booking(row) if row else None
