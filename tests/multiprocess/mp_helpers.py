@@ -21,6 +21,7 @@ import psycopg
 from support import postgres
 from support.postgres import drop_schema as drop_schema  # re-exported for the tests
 from support.postgres import postgres_url as postgres_url
+from support.slack_text import all_text as all_text  # re-exported for the tests
 
 from bot.localslack import LocalSlack, SlackRequester
 from bot.localslack.requester import BotResponse, _Request
@@ -227,15 +228,6 @@ def prepare_click(
         message, action_id=action_id, user_id=user_id
     )
     return Prepared(request, slack)
-
-
-def all_text(node: Any) -> str:
-    """Every string inside a view or block list, joined (for assertions)."""
-    if isinstance(node, dict):
-        return " ".join(all_text(v) for v in node.values())
-    if isinstance(node, list):
-        return " ".join(all_text(v) for v in node)
-    return node if isinstance(node, str) else ""
 
 
 def find_block(view: dict[str, Any], prefix: str) -> dict[str, Any] | None:

@@ -6,17 +6,9 @@ import json
 from typing import Any
 
 import httpx
+from support.slack_text import all_text as all_text  # re-exported for the tests
 
 from bot.slack.testing import LocalStack
-
-
-def all_text(node: Any) -> str:
-    """Every string inside a message, view or block list, joined (for assertions)."""
-    if isinstance(node, dict):
-        return " ".join(all_text(v) for v in node.values())
-    if isinstance(node, list):
-        return " ".join(all_text(v) for v in node)
-    return node if isinstance(node, str) else ""
 
 
 def ephemerals(stack: LocalStack, user: str) -> list[dict[str, Any]]:

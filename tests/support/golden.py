@@ -22,3 +22,19 @@ def assert_golden(folder: Path, name: str, built: Any) -> None:
         path.write_text(text, encoding="utf-8")
     assert path.exists(), f"no golden file {path.name}: run with UPDATE_GOLDEN=1 once"
     assert text == path.read_text(encoding="utf-8"), f"{name} changed"
+
+
+def assert_view_golden(folder: Path, name: str, built: dict[str, Any]) -> None:
+    """A view that keeps Slack's Block Kit rules (per the stand-in) and its golden file."""
+    from bot.localslack.blockkit import check_view
+
+    assert check_view(built) == []
+    assert_golden(folder, name, built)
+
+
+def assert_message_golden(folder: Path, name: str, built: dict[str, Any]) -> None:
+    """A message whose blocks keep Slack's rules, equal to its golden file."""
+    from bot.localslack.blockkit import check_message_blocks
+
+    assert check_message_blocks(built["blocks"]) == []
+    assert_golden(folder, name, built)
