@@ -15,6 +15,8 @@ from __future__ import annotations
 import functools
 import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from importlib import resources
+from typing import IO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pytz
@@ -136,12 +138,17 @@ _CITY_STOPWORDS = {"casey", "davis", "palmer", "troll", "mawson", "vostok", "syo
 _US_ZONES_CACHE: frozenset[str] | None = None
 
 
+def _database_file(name: str) -> IO[bytes]:
+    """A file of pytz's copy of the tz database ("Europe/Paris", "tzdata.zi")."""
+    return resources.files("pytz").joinpath("zoneinfo", *name.split("/")).open("rb")
+
+
 @functools.cache
 def _links() -> dict[str, str]:
     """alias -> canonical target, from the source file of pytz's tz database."""
     links: dict[str, str] = {}
     try:
-        with pytz.open_resource("tzdata.zi") as f:
+        with _database_file("tzdata.zi") as f:
             text = f.read().decode()
     except OSError:  # pragma: no cover - a pytz without its source file
         return links
@@ -178,7 +185,7 @@ def zone(name: str) -> ZoneInfo:
     """The ZoneInfo for a zone name, built from pytz's copy of the tz database (cached)."""
     if name not in pytz.all_timezones_set:
         raise ZoneInfoNotFoundError(name)
-    with pytz.open_resource(name) as f:
+    with _database_file(name) as f:
         return ZoneInfo.from_file(f, key=name)
 
 
