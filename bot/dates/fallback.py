@@ -11,6 +11,7 @@ import re
 from datetime import date, time
 from typing import Any
 
+from . import lexicon as lx
 from . import zones
 from .lexicon import DEFAULT_LANGUAGES as GRAMMAR_LANGUAGES
 from .model import NoDateFound, ParsedWhen
@@ -50,6 +51,13 @@ def search(text: str, langs: tuple[str, ...], base: Any) -> list[tuple[str, Any]
 _HAS_TIME = re.compile(r"\d\s*(?::\d|am|pm|h\b|uhr)", re.I)
 
 
+def is_duration(matched: str, langs: tuple[str, ...]) -> bool:
+    """ "45 minutes", "30 min", "2 hours": a length of time, which dateparser reads as a date."""
+    units = {w for lang in langs for w in lx.UNITS.get(lang, {})}
+    words = re.findall(r"[^\W\d_]+|\d+(?:[.,]\d+)?", matched.lower())
+    return bool(words) and all(w in units or w[0].isdigit() or w in lx.NUMBER_WORDS for w in words)
+
+
 def date_in(text: str, ctx: Context, need_digit: bool) -> tuple[tuple[int, int], date] | None:
     """The span and date of a date dateparser finds in `text` (checked), or None."""
     user_now = ctx.now_utc.astimezone(ctx.user_tz).replace(tzinfo=None, microsecond=0)
@@ -57,6 +65,8 @@ def date_in(text: str, ctx: Context, need_digit: bool) -> tuple[tuple[int, int],
         if not re.search(r"[^\W\d_]{3,}", matched) or (
             need_digit and not re.search(r"\d", matched)
         ):
+            continue
+        if is_duration(matched, ctx.langs):
             continue
         if value.date() < ctx.today and not re.search(r"\d{4}", matched):
             continue
@@ -77,6 +87,8 @@ def fallback(text: str, ctx: Context) -> ParsedWhen:
             continue
         if not re.search(r"[^\W\d_]{3,}", matched):
             continue  # bare numbers are never dates on their own
+        if is_duration(matched, ctx.langs):
+            continue  # "for 45 minutes" is a length, not "45 minutes ago"
         granular_time = bool(_HAS_TIME.search(matched))
         day = value.date()
         if day < ctx.today and not re.search(r"\d{4}", matched):

@@ -56,6 +56,7 @@ class Found:
     zone: ZoneSpec | None = None
     spans: list[tuple[int, int]] = field(default_factory=list)
     week_range: bool = False
+    period: tuple[str, int] | None = None  # ("weekend", 0 this | 1 next) or ("month", 1)
     notes: list[str] = field(default_factory=list)
 
     def empty(self) -> bool:
@@ -67,6 +68,7 @@ class Found:
             or self.elapsed
             or self.calendar
             or self.week_range
+            or self.period
         )
 
 
@@ -119,6 +121,7 @@ def patterns(langs: tuple[str, ...]) -> Patterns:
     )
     before_words = _lang_words(lx.NEXT_BEFORE, langs) + _lang_words(lx.THIS_BEFORE, langs)
     month = _alt(list(mo))
+    weekend_after = _lang_words(lx.NEXT_AFTER, langs) + _lang_words(lx.AFTER_NEXT, langs)
     at = _alt(_lang_words(lx.AT_WORDS, langs))
     num = r"\d+(?:[.,]\d+)?|" + _alt(list(lx.NUMBER_WORDS))
     unit = _alt(list(units))
@@ -159,6 +162,25 @@ def patterns(langs: tuple[str, ...]) -> Patterns:
         + rf"(?:\s+({_alt(after_words)}){_E})?",
         "next_week": _B + rf"({_alt(_lang_words(lx.NEXT_WEEK, langs))}){_E}",
         "ordinal": _B + r"(?:on\s+)?(?:the\s+)?(\d{1,2})(st|nd|rd|th)" + _E,
+        "end_of_day": r"(?<![\w@-])"
+        + rf"(?:(?:{at})\s+)?({_alt(_lang_words(lx.END_OF_DAY, langs))}){_E}",
+        "end_of_week": r"(?<![\w@-])"
+        + rf"(?:(?:{at})\s+)?(?:the\s+)?({_alt(_lang_words(lx.END_OF_WEEK, langs))}){_E}",
+        "weekend": _B
+        + rf"(?:(?:on|over|during)\s+)?(?:({_alt(before_words)})\s+)?(?:the\s+|el\s+|le\s+|o\s+)?"
+        + rf"({_alt(_lang_words(lx.WEEKEND, langs))}){_E}"
+        + rf"(?:\s+({_alt(weekend_after)}){_E})?",
+        "next_month": _B + rf"({_alt(_lang_words(lx.NEXT_MONTH, langs))}){_E}",
+        "nth_weekday": _B
+        + rf"(?:on\s+)?(?:the\s+)?({_alt(list(lx.NTH))})\s+({weekday})\s+"
+        + rf"(?:of|in)\s+(?:({_alt(_lang_words(lx.NEXT_MONTH, langs))})"
+        + rf"|({_alt(_lang_words(lx.THIS_MONTH, langs))})|({month})(?:\s+(\d{{4}}))?){_E}",
+        "unread": _B
+        + rf"(?:(?:{_alt(_lang_words(lx.PERIOD_MODIFIERS, langs))})\s+"
+        + rf"(?:{_alt(_lang_words(lx.PERIOD_WORDS, langs))})"
+        + rf"|(?:{_alt(_lang_words(lx.PERIOD_WORDS, langs))})\s+"
+        + rf"(?:{_alt(_lang_words(lx.PERIOD_MODIFIERS, langs))})"
+        + rf"|{_alt(lx.UNREAD_ALONE)}|{_alt(_lang_words(lx.WEEKEND, langs))}){_E}",
     }
     compiled = {k: re.compile(v) for k, v in r.items()}
     return Patterns(langs, wd, mo, dw, parts, units, compiled)
@@ -174,7 +196,7 @@ _ZONE_AFTER = re.compile(
 )
 _DOM_AFTER = re.compile(
     r",?\s+(?:the\s+|le\s+|el\s+|den\s+|dia\s+)?(\d{1,2})(?:st|nd|rd|th|º|ª|er|\.)?"
-    r"(?![\d:/]|\s*(?:h\d|h(?!\w)|uhr|a\.?m(?!\w)|p\.?m(?!\w)|[.:]\d|o'?clock))"
+    r"(?![\d:/]|\s*[-–]\s*\d|\s*(?:h\d|h(?!\w)|uhr|a\.?m(?!\w)|p\.?m(?!\w)|[.:]\d|o'?clock))"
 )
 _DOM_ALONE = re.compile(
     r"(?<![\w@])(?:el|le|dia|día|den|am)\s+(\d{1,2})(?:º|ª|er|\.)?"
@@ -185,6 +207,16 @@ _ZONE_ANY_OFFSET = re.compile(r"(?<![\w])(utc|gmt)\s*([+-])\s*(\d{1,2})(?::?(\d{
 _ZONE_TIME = re.compile(r"(?<![\w])((?:[a-zà-ÿ.]+\s+){0,2}[a-zà-ÿ.]+)\s+time(?![\w])")
 _ZONE_IANA = re.compile(r"(?<![\w/])([a-z]+(?:/[a-z0-9_+-]+){1,2})(?![\w/])")
 _ZONE_ABBR_UPPER = re.compile(r"(?<![\w])([A-Z]{2,4})(?![\w])")
+_ZONE_ABBR_LOWER = re.compile(r"(?<![\w@.])([a-z]{3,4})(?![\w@])")
+_LOWER_IS_A_WORD = {"est", "ist", "wet", "eet", "sgt", "brt", "hkt", "kst", "et", "ct", "mt", "pt"}
+# A quantifier or "last" right before a date, or "pasado"/"dernier" right after it: the
+# date is recurring or past, and reading it as the next one would be a wrong booking.
+_BEFORE_DATE = re.compile(
+    r"(?<![\w])(every|each|last|previous|past|cada|chaque|tous les|toutes les|jeden|jede|"
+    r"letzten|letzter|vergangenen|todos los|todas las|todas as|todos os|último|última|"
+    r"ultimo|ultima)\s*\x01"
+)
+_AFTER_DATE = re.compile(r"\x01\s*(pasado|passado|passada|dernier|dernière|derniere)(?![\w])")
 
 
 def _number(word: str) -> float:
@@ -301,6 +333,11 @@ class Scanner:
         self._each("month_day", self._month_day)
         self._each("day_month", self._day_month)
         self._each("numeric", self._numeric)
+        self._each("nth_weekday", self._nth_weekday)
+        self._each("next_month", self._next_month)
+        self._each("weekend", self._weekend)
+        self._each("end_of_week", self._end_of_week)
+        self._each("end_of_day", self._end_of_day)
         self._each("clock_range", self._clock_range)
         self._each("past_to", self._past_to)
         self._each("ampm", self._ampm)
@@ -319,6 +356,66 @@ class Scanner:
         self._bare_number_by_day()
         self._zones_anywhere()
         return f
+
+    def unread(self) -> str | None:
+        """A period phrase left unread ("of next month", "last week", "eod"), or None.
+
+        The grammar read something else in the text; answering from that part alone
+        would be a guess ("first monday of next month" is not "monday").
+        """
+        m = self.pat.regexes["unread"].search(self.work)
+        if m is not None:
+            return self.text[m.start() : m.end()]
+        marked = list(self.work)
+        for start, end in self.found.spans:
+            marked[start:end] = "\x01" * (end - start)
+        joined = "".join(marked)
+        for rx in (_BEFORE_DATE, _AFTER_DATE):
+            hit = rx.search(joined)
+            if hit is not None:
+                return self.text[hit.start(1) : hit.end(1)]
+        return None
+
+    def _period(self, kind: str, n: int) -> None:
+        if self.found.period is not None and self.found.period != (kind, n):
+            raise DateParseError("The text names two different periods; please give one.")
+        self.found.period = (kind, n)
+
+    def _nth_weekday(self, m: re.Match[str]) -> int:
+        nth, name, next_month, this_month, month, year = m.groups()
+        ref: tuple[int | str | None, ...]
+        if next_month:
+            ref = ("rel", 1, None)
+        elif this_month:
+            ref = ("rel", 0, None)
+        else:
+            ref = ("month", self.pat.months[month], _int(year))
+        value = (lx.NTH[nth], self.pat.weekdays[name], *ref)
+        self.found.days.append(DaySpec("nth_weekday", value))
+        return m.end()
+
+    def _next_month(self, m: re.Match[str]) -> int:
+        self._period("month", 1)
+        return m.end()
+
+    def _weekend(self, m: re.Match[str]) -> int:
+        before, _, after = m.groups()
+        nexts = _lang_words(lx.NEXT_BEFORE, self.pat.langs) + _lang_words(
+            lx.NEXT_AFTER, self.pat.langs
+        )
+        if after in _lang_words(lx.AFTER_NEXT, self.pat.langs):
+            self._period("weekend", 2)  # the weekend after next
+        else:
+            self._period("weekend", 1 if (before in nexts or after in nexts) else 0)
+        return m.end()
+
+    def _end_of_week(self, m: re.Match[str]) -> int:
+        self.found.days.append(DaySpec("weekday", (4, "bare")))
+        self.found.clocks.append(Clock(17, 0, literal=True))
+        return m.end()
+
+    def _end_of_day(self, m: re.Match[str]) -> int:
+        return self._add_clock(Clock(17, 0, literal=True), m.end())
 
     def _iso(self, m: re.Match[str]) -> int:
         y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
@@ -520,7 +617,25 @@ class Scanner:
             return
         if f.clocks or f.clock_range or not (f.days or f.calendar):
             return
-        for m in re.finditer(r"(?<![\w\x00:/.,+-])(\d{1,4})(?![\w:/.])", self.work):
+        # "9-5 tomorrow": a range of bare hours right beside a day
+        for m in re.finditer(
+            r"(?<![\w\x00:/.,+-])(\d{1,2})\s*[-–]\s*(\d{1,2})(?![\w:/]|[.-]\d)", self.work
+        ):
+            before = self.work[: m.start()].rstrip(" ")
+            after = self.work[m.end() :].lstrip(" ")
+            if not (before.endswith(_BLANK) or after.startswith(_BLANK)):
+                continue
+            if not (after == "" or after[0] in _BLANK + ",.;!?)"):
+                continue
+            f.clock_range = (
+                self._clock(m.group(1), None, None),
+                self._clock(m.group(2), None, None),
+            )
+            self._take(m.start(), m.end())
+            return
+        for m in re.finditer(
+            r"(?<![\w\x00:/.,+-])(\d{1,4})(?:\.(\d{2}))?(?![\w:/]|\.\d)", self.work
+        ):
             before = self.work[: m.start()].rstrip(" ")
             after = self.work[m.end() :].lstrip(" ")
             touches = before.endswith(_BLANK) or after.startswith(_BLANK)
@@ -528,7 +643,12 @@ class Scanner:
             if not (touches and ends):
                 continue
             digits = m.group(1)
-            if len(digits) <= 2:
+            if m.group(2) is not None:  # "tomorrow 14.30": a clock written with a dot
+                if len(digits) > 2:
+                    continue
+                c = self._clock(digits, m.group(2), None)
+                c.literal = c.hour >= 13 or digits.startswith("0")
+            elif len(digits) <= 2:
                 c = self._clock(digits, None, None)
             elif len(digits) == 4 and digits[0] in "012":
                 c = self._clock(digits[:2], digits[2:], None)
@@ -571,6 +691,13 @@ class Scanner:
                 continue
             abbr = m.group(1).lower()
             if abbr in zones.ABBREVIATIONS and abbr not in ("z",):
+                self._set_zone(zones.abbreviation_zone(abbr, self.user_zone))
+                self._take(m.start(), m.end())
+        # "3pm tomorrow pst", "(cet)": lowercase, away from the clock. Only abbreviations
+        # that are no word in the enabled languages ("est", "ist" are French and German).
+        for m in _ZONE_ABBR_LOWER.finditer(self.work):
+            abbr = m.group(1)
+            if abbr in zones.ABBREVIATIONS and abbr not in _LOWER_IS_A_WORD:
                 self._set_zone(zones.abbreviation_zone(abbr, self.user_zone))
                 self._take(m.start(), m.end())
 

@@ -232,3 +232,49 @@ NUMBER_WORDS: dict[str, float] = {
     "tres": 3, "trois": 3, "drei": 3, "três": 3,
 }  # fmt: skip
 FROM_NOW = ["from now", "from today", "later"]
+
+# Deadlines people type: the end of the working day (17:00) and of the working week
+# (Friday 17:00). English only: the other languages spell these out as times.
+END_OF_DAY = {
+    "en": ["end of day", "end of the day", "end of business", "close of business", "eod", "cob"],
+}
+END_OF_WEEK = {"en": ["end of week", "end of the week", "eow"]}
+
+# Weekends are ranges, Saturday 00:00 to Monday 00:00.
+WEEKEND = {
+    "en": ["weekend"],
+    "es": ["fin de semana", "finde"],
+    "fr": ["week-end", "weekend"],
+    "de": ["wochenende"],
+    "pt": ["fim de semana"],
+}
+# "next month" is a range over the whole of the following calendar month.
+NEXT_MONTH = {
+    "en": ["next month"],
+    "es": ["el mes que viene", "el próximo mes", "el proximo mes", "mes que viene", "próximo mes"],
+    "fr": ["le mois prochain", "mois prochain"],
+    "de": ["nächsten monat", "nächster monat", "naechsten monat", "kommenden monat"],
+    "pt": ["no mês que vem", "mês que vem", "mes que vem", "no próximo mês", "próximo mês"],
+}
+THIS_MONTH = {"en": ["this month", "the month"]}
+# "first monday of next month", "the last friday of june"
+NTH = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
+       "4th": 4, "last": -1}  # fmt: skip
+
+# Words that, left unread beside a date, mean the grammar missed part of it.
+PERIOD_WORDS = {
+    "en": ["week", "weekend", "month", "year", "quarter", "fortnight"],
+    "es": ["semana", "mes", "año"],
+    "fr": ["semaine", "mois", "année"],
+    "de": ["woche", "monat", "jahr"],
+    "pt": ["semana", "mês", "mes", "ano"],
+}
+PERIOD_MODIFIERS = {
+    "en": ["next", "this", "last", "coming", "following", "previous", "of", "of the", "end of",
+           "end of the", "beginning of", "start of", "mid", "early", "late"],
+    "es": ["próximo", "proximo", "próxima", "que viene", "este", "esta", "fin de"],
+    "fr": ["prochain", "prochaine", "ce", "cette", "fin de"],
+    "de": ["nächsten", "nächste", "nächster", "diesen", "diese", "dieses", "ende"],
+    "pt": ["próximo", "proximo", "próxima", "que vem", "este", "esta", "fim de"],
+}  # fmt: skip
+UNREAD_ALONE = ["ago", "eod", "eow", "cob"]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TypeVar
 
-from . import zones
+from . import spelling, zones
 from .grammar import Clock, DaySpec, Found, Scanner
 from .model import DateParseError, Granularity, ParsedWhen
 
@@ -50,13 +50,23 @@ def make_context(
 
 
 def parse(text: str, ctx: Context) -> ParsedWhen:
+    corrected = spelling.correct(text, ctx.langs)
+    if corrected != text:
+        fixed = parse(corrected, replace(ctx, text=corrected))
+        return replace(fixed, text=text, notes=[*fixed.notes, "spelling_corrected"])
     scanner = Scanner(text, ctx.langs, ctx.user_zone)
     found = scanner.scan()
     if found.empty():
         from .fallback import fallback
 
         return fallback(text, ctx)
-    if not (found.days or found.calendar or found.elapsed or found.week_range):
+    unread = scanner.unread()
+    if unread is not None:
+        raise DateParseError(
+            f"I could not read {unread.strip()!r} as part of a date; please give the day, "
+            "e.g. 'friday 3pm' or 'july 7'."
+        )
+    if not (found.days or found.calendar or found.elapsed or found.week_range or found.period):
         _date_in_leftover(text, scanner.work, found, ctx)
     return Resolver(ctx, found).resolve()
 
@@ -141,6 +151,13 @@ class Resolver:
             raise DateParseError("The text gives two different times; please give one.")
         clock = clocks[0] if clocks else None
 
+        if f.period is not None:
+            if days or clock or f.clock_range or parts or f.calendar or f.elapsed or f.week_range:
+                raise DateParseError(
+                    "Which day? Name it, e.g. 'saturday 10am' rather than a weekend or month."
+                )
+            return self._period_range(*f.period)
+
         if f.elapsed:
             if days or clock or f.clock_range or parts or f.calendar or f.week_range:
                 raise DateParseError("Give either an offset like 'in 2 hours' or a time.")
@@ -200,6 +217,37 @@ class Resolver:
             day = self._day(days[0], None)
         return self._result(self._local(day, time(0)), None, "day")
 
+    def _period_range(self, kind: str, n: int) -> ParsedWhen:
+        """'this/next weekend': Saturday 00:00 to Monday 00:00; 'next month': the whole month."""
+        today = self.ctx.today
+        if kind == "weekend":
+            wd = today.weekday()
+            if n == 0:  # this weekend: the current one on Saturday and Sunday
+                first = today - timedelta(days=wd - 5) if wd >= 5 else today + timedelta(5 - wd)
+            else:  # next weekend: the first Saturday strictly after today
+                first = today + timedelta(days=((5 - wd) % 7 or 7) + 7 * (n - 1))
+            last = first + timedelta(days=2)
+        else:
+            first = _add(today.replace(day=1), n, "months")
+            last = _add(first, 1, "months")
+        return self._result(self._local(first, time(0)), self._local(last, time(0)), "range")
+
+    def _nth_weekday(self, n: int, wd: int, kind: str, a: int, year: int | None) -> date:
+        """'first monday of next month', 'last friday of june' (the next such day from today)."""
+        today = self.ctx.today
+        if kind == "rel":
+            first = _add(today.replace(day=1), a, "months")
+            day = _nth_in_month(first.year, first.month, n, wd)
+            if day < today:
+                raise DateParseError(f"That day ({day:%A %B} {day.day}) has passed.")
+            return day
+        years = [year] if year is not None else [today.year, today.year + 1]
+        for y in years:
+            day = _nth_in_month(y, a, n, wd)
+            if day >= today or year is not None:
+                return day
+        raise DateParseError("That date is too far away.")  # pragma: no cover
+
     def _weekday_agrees(self, days: list[DaySpec]) -> list[DaySpec]:
         """'Tue Jan 14': a weekday beside a date must name that date's weekday; keep the date."""
         wds = [d for d in days if d.kind == "weekday" and d.value[1] in ("bare", "this", "next")]
@@ -233,6 +281,9 @@ class Resolver:
             return self._month_day(int(month), int(dom), year)  # type: ignore[arg-type]
         if spec.kind == "dom":
             return self._day_of_month(int(v[0]))  # type: ignore[arg-type]
+        if spec.kind == "nth_weekday":
+            nth, weekday, kind, ref, year = v
+            return self._nth_weekday(int(nth), int(weekday), str(kind), int(ref), year)  # type: ignore[arg-type]
         if spec.kind == "numeric":
             return self._numeric(int(v[0]), int(v[1]), v[2])  # type: ignore[arg-type]
         wd, mode = int(v[0]), v[1]  # type: ignore[arg-type]
@@ -344,6 +395,15 @@ def _range_times(r: tuple[Clock, Clock], part: str | None) -> tuple[time, time]:
     return time(h1, a.minute), time(h2 % 24, b.minute)
 
 
+def _nth_in_month(year: int, month: int, n: int, wd: int) -> date:
+    """The n-th (1..4, or -1 for last) weekday `wd` of a month."""
+    if n > 0:
+        first = date(year, month, 1)
+        return first + timedelta(days=(wd - first.weekday()) % 7 + 7 * (n - 1))
+    last = date(year, month, _mdays(year, month))
+    return last - timedelta(days=(last.weekday() - wd) % 7)
+
+
 def _mdays(year: int | None, month: int) -> int:
     return calendar.monthrange(year or 2001, month)[1]
 
@@ -397,5 +457,6 @@ def split_text(text: str, spans: list[tuple[int, int]]) -> tuple[str, str]:
         pos = e
     pieces.append(text[pos:])
     rest = " ".join(" ".join(pieces).split())
-    rest = re.sub(r"\s+([,.!?])", r"\1", rest).strip(" ,;-–")
+    rest = re.sub(r"\s+([,.!?])", r"\1", rest)
+    rest = re.sub(r"\s*\(\s*\)", "", rest).strip(" ,;-–")  # "(pst)" once the zone is read
     return matched, rest

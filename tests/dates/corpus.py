@@ -10,6 +10,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests/data/dates.json"
 HELDOUT = ROOT / "tests/dates/heldout.json"
+HELDOUT2 = ROOT / "tests/dates/heldout2.json"
 
 
 def load(path: Path = CORPUS) -> list[dict[str, Any]]:
@@ -43,4 +44,7 @@ def mismatch(case: dict[str, Any], got: dict[str, Any] | None) -> str | None:
             problems.append(f"missing note {note}")
     if "rest" in exp and exp["rest"] != got.get("rest"):
         problems.append(f"rest: expected {exp['rest']!r}, got {got.get('rest')!r}")
+    for part in exp.get("rest_has", []):
+        if part not in (got.get("rest") or ""):
+            problems.append(f"rest {got.get('rest')!r} lost {part!r}")
     return "; ".join(problems) or None
