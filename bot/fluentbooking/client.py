@@ -556,9 +556,17 @@ class FluentBookingClient:
             total = len(items) + max(0, site_total - len(rows))
         return BookingList(items[:per_page], max(total, len(items[:per_page])))
 
-    async def list_schedules(self, page: int = 1, per_page: int = 20) -> ScheduleList:
-        """Bookings the authenticated user hosts (GET /schedules), one page."""
+    async def list_schedules(
+        self, page: int = 1, per_page: int = 20, period: str | None = None
+    ) -> ScheduleList:
+        """Bookings the authenticated user hosts (GET /schedules), one page.
+
+        The site lists upcoming meetings unless asked for a `period` (`past`, `all`, ...);
+        a site that ignores the parameter still answers upcoming ones, so callers judge
+        the period themselves from `start_utc`/`end_utc`."""
         params = [("page", str(_positive(page, "page"))), ("per_page", str(per_page))]
+        if period:
+            params.append(("period", period))
         body = as_dict(await self._get("/schedules", params))
         container: Any = body.get("schedules", body.get("bookings", body))
         if isinstance(container, dict) and "data" in container:

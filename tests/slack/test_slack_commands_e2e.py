@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import UTC, date, datetime
 
 from slack_test_helpers import all_text, book_on_site, button_values, last_ephemeral, methods
 
@@ -176,6 +176,20 @@ async def test_bookings_list(stack: LocalStack) -> None:
     assert "<" not in listing.replace("<!date", "")  # no HTML from the site
     assert "No past bookings" in all_text(await run(stack, "/bookings", "past"))
     assert "Product Demo" in all_text(await run(stack, "/bookings", "all"))
+
+
+async def test_bookings_past_shows_hosted_meetings_that_are_over(stack: LocalStack) -> None:
+    book_on_site(stack, 3, "2025-01-14 10:00:00", timezone="America/New_York")
+    book_on_site(stack, 3, "2025-01-15 11:00:00", timezone="America/New_York")
+    assert "No past bookings" in all_text(await run(stack, "/bookings", "past"))
+    stack.sandbox.set_now(datetime(2025, 1, 15, 20, 0, tzinfo=UTC))  # both are over
+    past = all_text(await run(stack, "/bookings", "past"))
+    assert "No past bookings" not in past
+    # most recent first
+    assert past.index("Wed, Jan 15, 2025, 11:00 AM") < past.index("Tue, Jan 14, 2025, 10:00 AM")
+    assert "No upcoming bookings" in all_text(await run(stack, "/bookings", "upcoming"))
+    everything = all_text(await run(stack, "/bookings", "all"))
+    assert "Wed, Jan 15, 2025, 11:00 AM" in everything
 
 
 async def test_bookings_hosted_in_attendee_zone_soonest_first_with_more(

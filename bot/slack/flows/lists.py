@@ -210,7 +210,7 @@ async def _hosted(deps: Deps, period: str) -> list[Booking]:
     rows: list[Booking] = []
     try:
         for page in range(1, MAX_SCHEDULE_PAGES + 1):
-            found = await deps.fb.list_schedules(page=page, per_page=SCHEDULE_PAGE)
+            found = await deps.fb.list_schedules(page=page, per_page=SCHEDULE_PAGE, period=period)
             rows.extend(found.items)
             if page >= found.last_page:
                 break
