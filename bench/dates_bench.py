@@ -2,7 +2,8 @@
 
     python -m bench.dates_bench [--quick]
 
-Accuracy: the corpus (tests/data/dates.json) and the held-out set, against plain
+Accuracy: the corpus (tests/data/dates.json) and the two held-out sets (the second one:
+Slack-style command lines written without reading the parser), against plain
 `dateparser.parse(text, settings={RELATIVE_BASE, TIMEZONE, RETURN_AS_TIMEZONE_AWARE})`
 on the same cases (the do-nothing baseline: its instant must equal the expected start,
 and it must return nothing where a refusal is expected).
@@ -25,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.dates import DateParseError, parse_when  # noqa: E402
-from tests.dates.corpus import HELDOUT, load, mismatch  # noqa: E402
+from tests.dates.corpus import HELDOUT, HELDOUT2, load, mismatch  # noqa: E402
 
 
 def ours(case: dict[str, Any]) -> dict[str, Any] | None:
@@ -147,24 +148,27 @@ def cli_wall(runs: int) -> tuple[float, float]:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     quick = "--quick" in args
-    corpus, heldout = load(), load(HELDOUT)
+    corpus, heldout, heldout2 = load(), load(HELDOUT), load(HELDOUT2)
     report: dict[str, Any] = {}
 
     ok, failures = accuracy(corpus)
     h_ok, h_failures = accuracy(heldout)
-    b_ok, bh_ok = baseline(corpus), baseline(heldout)
+    h2_ok, h2_failures = accuracy(heldout2)
+    b_ok, bh_ok, bh2_ok = baseline(corpus), baseline(heldout), baseline(heldout2)
     dst = [c for c in corpus if any(n.startswith("dst_") for n in c["expected"].get("notes", []))]
     dst_ok, _ = accuracy(dst)
     pct = lambda a, n: f"{a}/{n} ({100 * a / n:.1f}%)"  # noqa: E731
     report["accuracy"] = {
         "corpus": pct(ok, len(corpus)),
         "heldout": pct(h_ok, len(heldout)),
+        "heldout2_slack_lines": pct(h2_ok, len(heldout2)),
         "dst_cases": pct(dst_ok, len(dst)),
         "baseline_dateparser_corpus": pct(b_ok, len(corpus)),
         "baseline_dateparser_heldout": pct(bh_ok, len(heldout)),
+        "baseline_dateparser_heldout2": pct(bh2_ok, len(heldout2)),
     }
 
-    timings = warm_timings(corpus, rounds=2 if quick else 10)
+    timings = warm_timings(corpus + heldout2, rounds=2 if quick else 10)
     report["warm_ms_per_phrase"] = {
         "median": round(statistics.median(timings), 3),
         "p99": round(percentile(timings, 0.99), 3),
@@ -180,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     report["cli_wall_ms"] = {"median": round(med, 1), "max": round(worst, 1)}
 
     print(json.dumps(report, indent=2))
-    for line in failures + h_failures:
+    for line in failures + h_failures + h2_failures:
         print(line)
     return 0
 
