@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import register
+from client_helpers import register
 
 from bot.fluentbooking import (
     AuthError,

@@ -6,7 +6,7 @@ import logging
 from datetime import UTC, datetime
 
 import pytest
-from conftest import NOW, json_response
+from client_helpers import NOW, json_response
 
 from bot.fluentbooking.display_times import parse_clock, shown_times
 

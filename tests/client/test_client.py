@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from conftest import (
+from client_helpers import (
     booking_row,
     calendars_page,
     event_answer,

@@ -8,7 +8,7 @@ import traceback
 
 import httpx
 import pytest
-from conftest import json_response, register
+from client_helpers import json_response, register
 
 from bot.fluentbooking import AuthError, FluentBookingClient
 

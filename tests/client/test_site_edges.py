@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from conftest import calendars_page, event_row, json_response
+from client_helpers import calendars_page, event_row, json_response
 
 from bot.fluentbooking import AuthError, BadResponseError, SiteTimeoutError
 from bot.fluentbooking.client import MAX_CALENDAR_PAGES
