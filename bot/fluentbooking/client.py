@@ -36,6 +36,8 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from bot.cache import TTLCache
+
 from .errors import (
     AuthError,
     BadResponseError,
@@ -78,6 +80,7 @@ RETRY_STATUSES = {429, 502, 503, 504}
 PERIODS = ("upcoming", "past", "all", "completed", "cancelled", "pending")
 MAX_RANGE_DAYS = 366
 MAX_CALENDAR_PAGES = 20  # 1,000 calendars at 50 a page
+EVENT_CACHE_SIZE = 512
 BOOKINGS_FETCH = 100  # rows read from GET /bookings when the client filters them itself
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 _EVENT_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?$")
@@ -142,8 +145,12 @@ class FluentBookingClient:
         self.retry_after_max = retry_after_max
         self._clock = clock or (lambda: datetime.now(UTC))
         self._sleep = sleep or asyncio.sleep
-        self._event_cache_seconds = event_cache_seconds
-        self._events: dict[int, tuple[float, Event]] = {}
+        #: each event's booking rules, briefly (a booking needs them; bounded, only a cache)
+        self._events: TTLCache[int, Event] | None = (
+            TTLCache(maxsize=EVENT_CACHE_SIZE, ttl=event_cache_seconds)
+            if event_cache_seconds > 0
+            else None
+        )
         self._slots_route_missing = False
         self._warned_unread_times = False
         timeout = httpx.Timeout(read_timeout, connect=connect_timeout, pool=connect_timeout)
@@ -281,19 +288,19 @@ class FluentBookingClient:
 
     async def event_info(self, event_id: int) -> Event:
         """The event's rules, from the short-lived cache or one call."""
-        cached = self._events.get(int(event_id))
-        if cached and cached[0] > time.monotonic():
-            return cached[1]
+        cached = self._events.get(int(event_id)) if self._events is not None else None
+        if cached is not None:
+            return cached
         details = await self.get_event(event_id, timezone="UTC")
         return details.event
 
     def _remember(self, event: Event) -> None:
-        if self._event_cache_seconds > 0 and event.id:
+        if self._events is not None and event.id:
             previous = self._events.get(event.id)
             # keep the window fields a /calendars row lacks
-            if previous and event.max_lookup_date is None and previous[1].max_lookup_date:
+            if previous and event.max_lookup_date is None and previous.max_lookup_date:
                 return
-            self._events[event.id] = (time.monotonic() + self._event_cache_seconds, event)
+            self._events.set(event.id, event)
 
     # ------------------------------------------------------------------- slots
 
@@ -362,12 +369,12 @@ class FluentBookingClient:
                     log.info("GET /bookings/slots is not routed here; using /bookings/event")
                 self._slots_route_missing = True
             else:
-                cached = self._events.get(int(event_id))
+                cached = self._events.get(int(event_id)) if self._events is not None else None
                 return Slots.from_api(
                     body.get("available_slots"),
                     event_id=int(event_id),
                     timezone=zone,
-                    duration=cached[1].duration if cached else None,
+                    duration=cached.duration if cached else None,
                     max_lookup_date=parse_date(body.get("max_lookup_date")),
                 )
         details = await self.get_event(event_id, timezone=zone, start_date=start, duration=duration)
