@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +22,80 @@ log = logging.getLogger(__name__)
 EVENTS_TTL = 60.0
 PROFILE_TTL = 300.0
 PROFILES_MAX = 2000
+#: follow-up work starts once no request has arrived for this long (a burst has ended)...
+ACK_FIRST_QUIET = 0.01
+#: ...or after this long at most, so a trigger_id (valid 3 s) is still fresh for views.open
+ACK_FIRST_MAX_WAIT = 0.5
+
+#: the Slack request being answered in this context (set by AckGate.answering)
+_REQUEST: ContextVar[object | None] = ContextVar("slack_request", default=None)
+
+
+class AckGate:
+    """Acks first: work started after an ack waits until a burst of requests is answered.
+
+    Every listener acks within milliseconds and hands the rest to `Deps.spawn`. In a burst
+    that follow-up work (views.open, profiles, site calls) costs several times the CPU of
+    an ack; run at once on the same event loop it would delay the acks still to come. So
+    follow-up work starts only when no request is unanswered and none has arrived for
+    `quiet` seconds (a lone command's views.open waits about that long), and never waits
+    longer than `max_wait`, so a steady flood cannot starve it. A request counts as
+    unanswered from its arrival until it hands work off (`spawn`) or is answered, so a view
+    submission that waits for its own task holds nobody up, itself included."""
+
+    def __init__(self, quiet: float = ACK_FIRST_QUIET, max_wait: float = ACK_FIRST_MAX_WAIT):
+        self.quiet = quiet
+        self.max_wait = max_wait
+        self._unanswered: set[object] = set()
+        self._last_arrival = float("-inf")
+        self._answered: asyncio.Event | None = None
+
+    @contextlib.contextmanager
+    def answering(self) -> Iterator[None]:
+        """Around the handling of one Slack request (the HTTP server's side)."""
+        token = object()
+        self._unanswered.add(token)
+        self._last_arrival = time.monotonic()
+        self._event().clear()
+        reset = _REQUEST.set(token)
+        try:
+            yield
+        finally:
+            _REQUEST.reset(reset)
+            self._done(token)
+
+    def handed_off(self) -> None:
+        """The current request has acked and handed its work off."""
+        token = _REQUEST.get()
+        if token is not None:
+            self._done(token)
+
+    async def wait_turn(self) -> None:
+        """Until the requests of the current burst are answered (at most `max_wait`)."""
+        deadline = time.monotonic() + self.max_wait
+        while (left := deadline - time.monotonic()) > 0:
+            if self._unanswered:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._event().wait(), left)
+                continue
+            calm = self._last_arrival + self.quiet - time.monotonic()
+            if calm <= 0:
+                return
+            await asyncio.sleep(min(calm, left))
+
+    @property
+    def unanswered(self) -> int:
+        return len(self._unanswered)
+
+    def _done(self, token: object) -> None:
+        self._unanswered.discard(token)
+        if not self._unanswered:
+            self._event().set()
+
+    def _event(self) -> asyncio.Event:
+        if self._answered is None:
+            self._answered = asyncio.Event()
+        return self._answered
 
 
 @dataclass(frozen=True)
@@ -40,6 +116,8 @@ class Deps:
     submit_inline_seconds: float = 2.0
     #: a trigger_id is valid for 3 s; past this age, offer a button instead of views.open
     trigger_fresh_seconds: float = 2.0
+    #: follow-up work yields to requests still waiting for their ack
+    gate: AckGate = field(default_factory=AckGate, init=False)
     booking: BookingService = field(init=False)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set, init=False)
     _events: TTLCache[str, list[EventInfo]] = field(
@@ -57,11 +135,22 @@ class Deps:
 
     # -- background work after the ack ---------------------------------------------------
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        """Run `coro` after the ack; kept referenced so it is not collected mid-way."""
-        task = asyncio.ensure_future(coro)
+        """Run `coro` after the ack, once other requests are answered (see AckGate).
+
+        The task is kept referenced so it is not collected mid-way."""
+        self.gate.handed_off()
+        task = asyncio.ensure_future(self._after_acks(coro))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return task
+
+    async def _after_acks(self, coro: Coroutine[Any, Any, Any]) -> Any:
+        try:
+            await self.gate.wait_turn()
+        except BaseException:
+            coro.close()  # cancelled before it started: no "never awaited" warning
+            raise
+        return await coro
 
     @property
     def busy(self) -> int:
@@ -131,3 +220,9 @@ def attach(app: Any, deps: Deps) -> None:
 
 def deps_of(app: Any) -> Deps:
     return _DEPS[app]
+
+
+def ack_gate_of(app: Any) -> AckGate | None:
+    """The app's AckGate; None for an app built without Deps."""
+    deps = _DEPS.get(app)
+    return deps.gate if deps is not None else None

@@ -31,8 +31,11 @@ class BotASGI:
     def __init__(self, app: Any, *, on_startup: Any = None, on_shutdown: Any = None) -> None:
         from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
 
+        from bot.slack.deps import ack_gate_of
+
         self.app = app
         self.handler = AsyncSlackRequestHandler(app, path="/slack/events")
+        self.gate = ack_gate_of(app)
         self.on_startup = on_startup
         self.on_shutdown = on_shutdown
 
@@ -54,9 +57,15 @@ class BotASGI:
             )
             await send({"type": "http.response.body", "body": body})
             return
-        if path in SLACK_PATHS:
-            scope = {**scope, "path": "/slack/events"}
-        await self.handler(scope, receive, send)
+        if path not in SLACK_PATHS:
+            await self.handler(scope, receive, send)
+            return
+        scope = {**scope, "path": "/slack/events"}
+        if self.gate is None:
+            await self.handler(scope, receive, send)
+            return
+        with self.gate.answering():
+            await self.handler(scope, receive, send)
 
     async def _lifespan(self, receive: Any, send: Any) -> None:
         while True:
