@@ -45,6 +45,7 @@ Act on what is shown (N is the [N] next to an element, or use its label):
                         (dates: fill day 2025-01-15 or fill day tomorrow)
   submit | close | back the open form's buttons
   show                  show the open form (or the last message) again
+  whoami                who you are in this demo workspace
   help | quit"""
 
 
@@ -183,6 +184,7 @@ class DemoSession:
         if control.is_button:
             raise DemoError(f"[{control.number}] is a button; use click {control.number}")
         value = self._typed(item, raw)
+        self._clear_error(item)
         sends = not control.in_input or control.dispatch
         if not sends:  # Slack keeps what is typed in the form until it is submitted
             self._remember(item, value)
@@ -196,7 +198,13 @@ class DemoSession:
         if not view.get("submit"):
             raise DemoError("this form has no submit button; use close")
         resp = self.requester.view_submission(view["id"], None, self.user_id)
-        return self._after(resp, force_view=True)
+        text = self._after(resp, force_view=True)
+        with self.slack.lock:
+            errors = dict(self.slack.view_errors.get(view["id"]) or {})
+        if errors and self._modal() is not None:
+            count = "1 field needs" if len(errors) == 1 else f"{len(errors)} fields need"
+            text += f"\n\nNot booked yet: {count} fixing (marked !). Fix, then submit again."
+        return text
 
     def close(self) -> str:
         view = self._modal()
@@ -223,7 +231,7 @@ class DemoSession:
             self._add_message(out, self._last_message)
         self._add_view(out, force=True)
         if not out.lines:
-            return "nothing to show yet; try /book or help"
+            return "no form is open and no message to show again; try /book or home"
         self.active = out.controls
         return "\n".join(out.lines)
 
@@ -355,6 +363,16 @@ class DemoSession:
             state.setdefault(control.block_id, {})[control.action_id] = typed_value(
                 control.element, value
             )
+
+    def _clear_error(self, item: Active) -> None:
+        """Editing a field clears the error shown under it, as the Slack client does."""
+        view_id, block_id = item.surface.view_id, item.control.block_id
+        if view_id is None or not block_id:
+            return
+        with self.slack.lock:
+            errors = self.slack.view_errors.get(view_id)
+            if errors:
+                errors.pop(block_id, None)
 
     def _act(self, item: Active, value: Any) -> str:
         control, surface = item.control, item.surface

@@ -91,6 +91,24 @@ def test_field_error_is_shown_next_to_the_input(demo: DemoSession, stack: LocalS
     assert stack.booking_count() == 0
 
 
+def test_field_error_goes_away_once_the_field_is_fixed(
+    demo: DemoSession, stack: LocalStack
+) -> None:
+    demo.execute("/book")
+    demo.execute("select event 6")
+    demo.execute("fill email ana@@acme")
+    out = demo.execute("submit")
+    assert "! Enter a valid email address" in out
+    assert out.endswith("Not booked yet: 2 fields need fixing (marked !). Fix, then submit again.")
+    out = demo.execute("fill email ana@acme.com")
+    assert "Attendee email: ana@acme.com" in out
+    assert "Enter a valid email address" not in out
+    assert "Enter a valid email address" not in demo.execute("show")
+    demo.execute("select time 1")
+    assert "Booked" in demo.execute("submit")
+    assert stack.booking_count() == 1
+
+
 def test_timezone_search_uses_the_bots_suggestions(demo: DemoSession) -> None:
     demo.execute("/book")
     out = demo.execute("select timezone tokyo")
