@@ -366,6 +366,16 @@ class _RequesterBase(Generic[R]):
 
     # -- views -----------------------------------------------------------------------------
 
+    def _envelope(self, kind: str, user_id: str) -> dict[str, Any]:
+        """The fields every view interaction payload starts with."""
+        return {
+            "type": kind,
+            "team": self._team(),
+            "user": self._user(user_id),
+            "api_app_id": self.slack.app_id,
+            "token": self.slack.verification_token,
+        }
+
     def view_submission(
         self, view_id: str, values: dict[str, Any] | None = None, user_id: str | None = None
     ) -> R:
@@ -373,11 +383,7 @@ class _RequesterBase(Generic[R]):
         view = self._view_with_state(view_id, values)
         user_id = self._owner(view_id, user_id)
         payload = {
-            "type": "view_submission",
-            "team": self._team(),
-            "user": self._user(user_id),
-            "api_app_id": self.slack.app_id,
-            "token": self.slack.verification_token,
+            **self._envelope("view_submission", user_id),
             "trigger_id": self.slack.new_trigger_id(user_id, view_id=view_id),
             "view": view,
             "response_urls": [],
@@ -395,11 +401,7 @@ class _RequesterBase(Generic[R]):
         view = self._view_with_state(view_id, None)
         user_id = self._owner(view_id, user_id)
         payload = {
-            "type": "view_closed",
-            "team": self._team(),
-            "user": self._user(user_id),
-            "api_app_id": self.slack.app_id,
-            "token": self.slack.verification_token,
+            **self._envelope("view_closed", user_id),
             "view": view,
             "is_cleared": False,
             "is_enterprise_install": False,
