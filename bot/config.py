@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+from bot.team.identity import HostMapEntry, HostMapError, parse_host_map
+
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
 DEFAULT_DATABASE_URL = "sqlite:///var/bot.sqlite3"
@@ -60,6 +62,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     booking_notify_channel: str | None = None
     booking_admins: frozenset[str] = frozenset()
+    booking_host_map: tuple[HostMapEntry, ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -112,6 +115,11 @@ class Settings:
             if admin[:1] not in {"U", "W"}:
                 raise ConfigError("BOOKING_ADMINS", f"{admin!r} is not a Slack user id (U…)")
 
+        try:
+            host_map = parse_host_map(get("BOOKING_HOST_MAP"))
+        except HostMapError as error:
+            raise ConfigError("BOOKING_HOST_MAP", str(error)) from None
+
         return cls(
             slack_bot_token=Secret(bot_token),
             slack_signing_secret=Secret(get("SLACK_SIGNING_SECRET")),
@@ -124,6 +132,7 @@ class Settings:
             database_url=database_url,
             booking_notify_channel=channel,
             booking_admins=admins,
+            booking_host_map=host_map,
         )
 
     def require(self, *names: str) -> None:

@@ -85,3 +85,28 @@ def test_malformed_dotenv_line_is_named(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ConfigError, match="line 2"):
         Settings.from_env()
+
+
+def test_host_map_is_read() -> None:
+    settings = Settings.from_env({"BOOKING_HOST_MAP": "U_HANA=hana@wp.example, U_JO=2"})
+    assert [str(entry) for entry in settings.booking_host_map] == [
+        "U_HANA=hana@wp.example",
+        "U_JO=2",
+    ]
+    assert Settings.from_env({}).booking_host_map == ()
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("hana@wp.example", "is not SLACK_USER_ID=host email or calendar id"),
+        ("U1=hana", "neither an email nor a calendar id"),
+        ("U1=3,U2=3", "calendar 3 is given to both U1 and U2"),
+    ],
+)
+def test_malformed_host_map_is_named(value: str, says: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({"BOOKING_HOST_MAP": value})
+    assert caught.value.variable == "BOOKING_HOST_MAP"
+    assert str(caught.value).startswith("BOOKING_HOST_MAP: ")
+    assert says in str(caught.value)
