@@ -1,18 +1,25 @@
 """Accuracy and speed of bot.dates, side by side with plain dateparser.
 
-    python -m bench.dates_bench [--quick]
+    python -m bench.dates_bench [--quick] [--accuracy]   (--accuracy: skip the timings)
 
-Accuracy: the corpus (tests/data/dates.json) and the two held-out sets (the second one:
-Slack-style command lines written without reading the parser), against plain
+Accuracy, on every set: the corpus (tests/data/dates.json) and the three held-out sets
+(heldout: first unseen phrases; heldout2: Slack-style command lines written without
+reading the parser; heldout3: issue 17's forms in five languages, written before its
+fixes). Each case is *right* (the expected instant, zone and granularity, or a refusal
+where one is expected), *wrong* (an answer that is not the expected one, or an answer
+where a refusal is expected: a silent wrong answer) or *refused* (a refusal where an
+answer was expected). The do-nothing baseline is plain
 `dateparser.parse(text, settings={RELATIVE_BASE, TIMEZONE, RETURN_AS_TIMEZONE_AWARE})`
-on the same cases (the do-nothing baseline: its instant must equal the expected start,
-and it must return nothing where a refusal is expected).
-Speed: warm median and p99 per phrase; cold = first call after import, in a fresh
-interpreter; CLI wall time of `python -m bot parse-date` including interpreter start.
+on the same cases (its instant must equal the expected start, and it must return
+nothing where a refusal is expected).
+Speed: warm median and p99 per phrase over every set; cold = first call after import,
+in a fresh interpreter; CLI wall time of `python -m bot parse-date` including
+interpreter start.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import statistics
 import subprocess
@@ -26,7 +33,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.dates import DateParseError, parse_when  # noqa: E402
-from tests.dates.corpus import HELDOUT, HELDOUT2, load, mismatch  # noqa: E402
+from tests.dates.corpus import HELDOUT, HELDOUT2, HELDOUT3, load, mismatch  # noqa: E402
+
+
+class Crashed(Exception):
+    """parse_when raised something other than DateParseError (a bug, counted apart)."""
 
 
 def ours(case: dict[str, Any]) -> dict[str, Any] | None:
@@ -35,15 +46,29 @@ def ours(case: dict[str, Any]) -> dict[str, Any] | None:
         return parse_when(case["text"], case["tz"], now).to_json()
     except DateParseError:
         return None
+    except Exception as e:
+        raise Crashed(f"{type(e).__name__}: {e}") from e
 
 
-def accuracy(cases: list[dict[str, Any]]) -> tuple[int, list[str]]:
+def accuracy(cases: list[dict[str, Any]]) -> tuple[dict[str, int], list[str]]:
+    """({"right", "wrong", "refused"} counts, one line per case that is not right)."""
+    counts = {"right": 0, "wrong": 0, "refused": 0, "crashed": 0}
     failures = []
     for case in cases:
-        problem = mismatch(case, ours(case))
-        if problem:
-            failures.append(f"  {case['tz']} {case['now']} {case['text']!r}: {problem}")
-    return len(cases) - len(failures), failures
+        try:
+            got = ours(case)
+        except Crashed as e:
+            counts["crashed"] += 1
+            failures.append(f"  [crashed] {case['tz']} {case['now']} {case['text']!r}: {e}")
+            continue
+        problem = mismatch(case, got)
+        if problem is None:
+            counts["right"] += 1
+            continue
+        kind = "refused" if got is None else "wrong"
+        counts[kind] += 1
+        failures.append(f"  [{kind}] {case['tz']} {case['now']} {case['text']!r}: {problem}")
+    return counts, failures
 
 
 def baseline(cases: list[dict[str, Any]]) -> int:
@@ -75,13 +100,17 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def warm_timings(cases: list[dict[str, Any]], rounds: int) -> list[float]:
+    def one(case: dict[str, Any]) -> None:
+        with contextlib.suppress(Crashed):
+            ours(case)
+
     for case in cases:  # warm every pattern and cache once
-        ours(case)
+        one(case)
     out = []
     for _ in range(rounds):
         for case in cases:
             t0 = time.perf_counter()
-            ours(case)
+            one(case)
             out.append((time.perf_counter() - t0) * 1000)
     return out
 
@@ -148,27 +177,37 @@ def cli_wall(runs: int) -> tuple[float, float]:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     quick = "--quick" in args
-    corpus, heldout, heldout2 = load(), load(HELDOUT), load(HELDOUT2)
-    report: dict[str, Any] = {}
-
-    ok, failures = accuracy(corpus)
-    h_ok, h_failures = accuracy(heldout)
-    h2_ok, h2_failures = accuracy(heldout2)
-    b_ok, bh_ok, bh2_ok = baseline(corpus), baseline(heldout), baseline(heldout2)
-    dst = [c for c in corpus if any(n.startswith("dst_") for n in c["expected"].get("notes", []))]
-    dst_ok, _ = accuracy(dst)
-    pct = lambda a, n: f"{a}/{n} ({100 * a / n:.1f}%)"  # noqa: E731
-    report["accuracy"] = {
-        "corpus": pct(ok, len(corpus)),
-        "heldout": pct(h_ok, len(heldout)),
-        "heldout2_slack_lines": pct(h2_ok, len(heldout2)),
-        "dst_cases": pct(dst_ok, len(dst)),
-        "baseline_dateparser_corpus": pct(b_ok, len(corpus)),
-        "baseline_dateparser_heldout": pct(bh_ok, len(heldout)),
-        "baseline_dateparser_heldout2": pct(bh2_ok, len(heldout2)),
+    sets = {
+        "corpus": load(),
+        "heldout": load(HELDOUT),
+        "heldout2_slack_lines": load(HELDOUT2),
+        "heldout3_issue17": load(HELDOUT3),
     }
+    report: dict[str, Any] = {"accuracy": {}}
+    all_failures: list[str] = []
+    pct = lambda a, n: f"{a}/{n} ({100 * a / n:.1f}%)"  # noqa: E731
+    for name, cases in sets.items():
+        counts, failures = accuracy(cases)
+        n = len(cases)
+        report["accuracy"][name] = {
+            "right": pct(counts["right"], n),
+            "wrong": pct(counts["wrong"], n),
+            "refused": pct(counts["refused"], n),
+            "crashed": counts["crashed"],
+            "baseline_dateparser_right": pct(baseline(cases), n),
+        }
+        all_failures += [f"{name}:", *failures] if failures else []
+    corpus = sets["corpus"]
+    dst = [c for c in corpus if any(n.startswith("dst_") for n in c["expected"].get("notes", []))]
+    dst_counts, _ = accuracy(dst)
+    report["accuracy"]["corpus_dst_cases"] = pct(dst_counts["right"], len(dst))
 
-    timings = warm_timings(corpus + heldout2, rounds=2 if quick else 10)
+    if "--accuracy" in args:
+        print(json.dumps(report, indent=2))
+        print("\n".join(all_failures))
+        return 0
+    every = [c for cases in sets.values() for c in cases]
+    timings = warm_timings(every, rounds=2 if quick else 10)
     report["warm_ms_per_phrase"] = {
         "median": round(statistics.median(timings), 3),
         "p99": round(percentile(timings, 0.99), 3),
@@ -184,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     report["cli_wall_ms"] = {"median": round(med, 1), "max": round(worst, 1)}
 
     print(json.dumps(report, indent=2))
-    for line in failures + h_failures + h2_failures:
+    for line in all_failures:
         print(line)
     return 0
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from tests.dates.corpus_cases import HELDOUT, SCENARIOS
+from tests.dates.heldout3_cases import HELDOUT3
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -84,7 +85,14 @@ def main() -> int:
     (ROOT / "tests/dates/heldout.json").write_text(
         json.dumps({"cases": heldout}, ensure_ascii=False, indent=1) + "\n"
     )
-    print(f"{len(corpus)} corpus cases, {len(heldout)} held-out cases", file=sys.stderr)
+    heldout3 = build(HELDOUT3)
+    (ROOT / "tests/dates/heldout3.json").write_text(
+        json.dumps({"cases": heldout3}, ensure_ascii=False, indent=1) + "\n"
+    )
+    print(
+        f"{len(corpus)} corpus cases, {len(heldout)} + {len(heldout3)} held-out cases",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests/data/dates.json"
 HELDOUT = ROOT / "tests/dates/heldout.json"
 HELDOUT2 = ROOT / "tests/dates/heldout2.json"
+HELDOUT3 = ROOT / "tests/dates/heldout3.json"  # issue 17's forms, written before the fixes
 
 
 def load(path: Path = CORPUS) -> list[dict[str, Any]]:
