@@ -15,6 +15,7 @@ statuses, HTML pages, hangs), has a settable clock and counts the requests it re
 
 from bot.sandbox.app import RequestRecord
 from bot.sandbox.faults import Faults
+from bot.sandbox.lifecycle import SentEmail
 from bot.sandbox.seed import DEMO_APP_PASSWORD, DEMO_EMAIL, DEMO_USERNAME
 from bot.sandbox.server import Sandbox, start_sandbox
 
@@ -25,5 +26,6 @@ __all__ = [
     "Faults",
     "RequestRecord",
     "Sandbox",
+    "SentEmail",
     "start_sandbox",
 ]

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from bot.sandbox import seed
 from bot.sandbox.faults import Faults
+from bot.sandbox.lifecycle import Lifecycle
 from bot.sandbox.slots import (
     UTC,
     Busy,
@@ -126,6 +127,7 @@ class SiteApi:
     ) -> None:
         self.store = store
         self.integrations = integrations
+        self.lifecycle = Lifecycle(store)
         # (method, pattern, handler); patterns are matched against the whole route
         self.routes: list[tuple[str, re.Pattern[str], Callable[[Call], dict[str, Any]]]] = [
             ("GET", re.compile(r"/calendars"), self.calendars),
@@ -134,6 +136,7 @@ class SiteApi:
             ("POST", re.compile(r"/bookings/create/(\d+)"), self.create),
             ("GET", re.compile(r"/schedules"), self.schedules),
             ("GET", re.compile(r"/schedules/(\d+)"), self.schedule),
+            ("PUT", re.compile(r"/schedules/(\d+)"), self.change_schedule),
             ("GET", re.compile(r"/integrations"), self.get_integration),
             ("POST", re.compile(r"/integrations"), self.post_integration),
         ]
@@ -229,7 +232,7 @@ class SiteApi:
             "payment_status": None,
             "payment_method": None,
             "event_type": "single",
-            "source": "admin",
+            "source": self.lifecycle.source_of(row.id),
             "source_url": "",
             "location_details": {
                 "type": row.location_type,
@@ -474,6 +477,13 @@ class SiteApi:
         if row is None or row.host_user_id != call.user.id:
             raise plugin_error("Booking not found", 404)
         return {"schedule": self._schedule_json(row)}
+
+    def change_schedule(self, call: Call) -> dict[str, Any]:
+        """PUT /schedules/{id}: see bot.sandbox.lifecycle for what really happens."""
+        answer = self.lifecycle.change_status(int(call.ids[0]), call.body, call.now)
+        if answer.status != 200:
+            raise plugin_error(answer.message, answer.status)
+        return {"message": answer.message}
 
     def get_integration(self, call: Call) -> dict[str, Any]:
         key = call.params.get("settings_key", "")

@@ -27,6 +27,7 @@ from aiohttp import web
 from multidict import MultiDict
 
 from bot.sandbox import seed
+from bot.sandbox.ajax import AJAX_PATH, SiteAjax
 from bot.sandbox.api import ApiError, Call, SiteApi, php_json, rest_error
 from bot.sandbox.faults import HTML_PAGE, Faults, FaultState
 
@@ -108,6 +109,7 @@ class SandboxApp:
         self.clock = clock
         self.requests: list[RequestRecord] = []
         self.stopping = False
+        self.ajax = SiteAjax(api.store, api.lifecycle)
         self._passwords = {
             user.username.lower(): user for user in api.store.users.values() if user.app_password
         } | {user.email.lower(): user for user in api.store.users.values() if user.app_password}
@@ -198,6 +200,8 @@ class SandboxApp:
         return {k: v for k, v in form.items() if isinstance(v, str)}
 
     async def site(self, request: web.Request, faults: Faults | None) -> web.StreamResponse:
+        if request.path == AJAX_PATH:
+            return await self._ajax(request)
         located = self._locate(request)
         if located is None:
             if request.path in ("/", "/index.php"):
@@ -240,6 +244,21 @@ class SandboxApp:
             )
             return _json(crash.body, 500)
 
+    async def _ajax(self, request: web.Request) -> web.StreamResponse:
+        """admin-ajax.php: the public pages' actions, as the guest (no auth)."""
+        form: dict[str, str] = {}
+        if request.method == "POST":
+            posted = await request.post()
+            form = {k: v for k, v in posted.items() if isinstance(v, str)}
+        try:
+            answer = self.ajax.handle(form, self.clock.now())
+        except Exception:
+            log.exception("sandbox: unexpected error in admin-ajax")
+            return web.Response(text="0", status=500, content_type="text/html")
+        if isinstance(answer.body, str):
+            return web.Response(text=answer.body, status=answer.status, content_type="text/html")
+        return _json(answer.body, answer.status)
+
     # -- control routes -------------------------------------------------------------
 
     async def control(self, request: web.Request) -> web.StreamResponse:
@@ -259,6 +278,9 @@ class SandboxApp:
                     value = data["now"]
                     self.clock.set(None if value is None else datetime.fromisoformat(value))
                 return web.json_response({"now": self.clock.now().isoformat()})
+            if name == "emails":
+                emails = [e.to_json() for e in self.api.lifecycle.emails()]
+                return web.json_response({"count": len(emails), "emails": emails})
             if name == "requests":
                 if request.method == "DELETE":
                     self.requests.clear()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sqlite3
 import tempfile
 import threading
 from datetime import datetime
@@ -21,6 +22,7 @@ from aiohttp import web
 from bot.sandbox.api import SiteApi
 from bot.sandbox.app import Clock, RequestRecord, SandboxApp
 from bot.sandbox.faults import Faults, FaultState
+from bot.sandbox.lifecycle import SentEmail, read_emails
 from bot.sandbox.seed import DEMO_APP_PASSWORD, DEMO_USERNAME
 from bot.sandbox.store import SandboxStore
 
@@ -197,6 +199,21 @@ class Sandbox:
     @property
     def request_count(self) -> int:
         return len(self._app.requests) if self._app else 0
+
+    @property
+    def emails(self) -> list[SentEmail]:
+        """What the site would have emailed (cancel reasons, reschedule notices...), oldest
+        first; read through a connection of its own (the server's belongs to its thread)."""
+        if self._db_path is None:
+            return []
+        conn = sqlite3.connect(self._db_path)
+        try:
+            return read_emails(conn)
+        finally:
+            conn.close()
+
+    def emails_to(self, address: str) -> list[SentEmail]:
+        return [e for e in self.emails if e.to.lower() == address.lower()]
 
     def clear_requests(self) -> None:
         if self._app is not None:

@@ -117,9 +117,11 @@ class SandboxStore:
     # -- bookings -------------------------------------------------------------------
 
     def busy_for_host(self, host_user_id: int, start: datetime, end: datetime) -> list[BookingRow]:
-        """Bookings that block the host's time (scheduled or pending) overlapping [start, end)."""
+        """Bookings that block the host's time overlapping [start, end): scheduled, pending,
+        and completed (2.0.0 keeps a completed booking's slot; no-show frees it)."""
         rows = self.conn.execute(
-            "SELECT * FROM bookings WHERE host_user_id = ? AND status IN ('scheduled', 'pending')"
+            "SELECT * FROM bookings WHERE host_user_id = ?"
+            " AND status IN ('scheduled', 'pending', 'completed')"
             " AND start_time < ? AND end_time > ? ORDER BY start_time",
             (host_user_id, end.strftime(TIME_FORMAT), start.strftime(TIME_FORMAT)),
         ).fetchall()
