@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.sandbox import seed
+from bot.sandbox import seed, users
 from bot.sandbox.faults import Faults
 from bot.sandbox.lifecycle import Lifecycle
 from bot.sandbox.slots import (
@@ -57,6 +57,11 @@ class ApiError(Exception):
 
 def rest_error(code: str, message: str, status: int) -> ApiError:
     return ApiError(status, {"code": code, "message": message, "data": {"status": status}})
+
+
+def forbidden() -> ApiError:
+    """WordPress's answer when a host reaches for another host's event."""
+    return rest_error("rest_forbidden", "Sorry, you are not allowed to do that.", 403)
 
 
 def plugin_error(message: str, status: int) -> ApiError:
@@ -207,6 +212,7 @@ class SiteApi:
             "author_timezone": calendar.timezone,
             "description": "",
             "settings": {},
+            "user": users.owner_json(self.store.users.get(calendar.user_id)),
             "slots": [self._event_json(e, now) for e in events],
         }
 
@@ -245,11 +251,18 @@ class SiteApi:
     # -- routes ---------------------------------------------------------------------
 
     def calendars(self, call: Call) -> dict[str, Any]:
-        items = [self._calendar_json(c, call.now) for c in self.store.calendars.values()]
+        items = [
+            self._calendar_json(c, call.now)
+            for c in self.store.calendars.values()
+            if users.sees_calendar(call.user, c)
+        ]
         return {"calendars": paginate(items, call, "/calendars", 15)}
 
-    def _active_event(self, event_id: str) -> seed.Event | None:
+    def _active_event(self, event_id: str, user: seed.User) -> seed.Event | None:
+        """The event if bookable; 403 when it is another host's and `user` no admin."""
         event = self.store.events.get(int(event_id))
+        if event is not None and not users.may_book(user, self.store.calendars[event.calendar_id]):
+            raise forbidden()
         return event if event is not None and event.status == "active" else None
 
     def _duration(self, event: seed.Event, requested: Any) -> int:
@@ -297,7 +310,7 @@ class SiteApi:
         return days, zone, requested, False
 
     def event(self, call: Call) -> dict[str, Any]:
-        event = self._active_event(call.ids[0])
+        event = self._active_event(call.ids[0], call.user)
         if event is None:
             raise plugin_error(CLOSED, 422)
         calendar = self.store.calendars[event.calendar_id]
@@ -323,7 +336,7 @@ class SiteApi:
 
     def slots(self, call: Call) -> dict[str, Any]:
         """The documented `/bookings/slots/{id}` (newer sites): plain "HH:MM" strings."""
-        event = self._active_event(call.ids[0])
+        event = self._active_event(call.ids[0], call.user)
         if event is None:
             raise plugin_error(CLOSED, 422)
         calendar = self.store.calendars[event.calendar_id]
@@ -339,7 +352,7 @@ class SiteApi:
         return answer
 
     def create(self, call: Call) -> dict[str, Any]:
-        event = self._active_event(call.ids[0])
+        event = self._active_event(call.ids[0], call.user)
         if event is None:
             raise plugin_error("Sorry, the event could not be found.", 404)
         calendar = self.store.calendars[event.calendar_id]
@@ -462,7 +475,7 @@ class SiteApi:
         return answer
 
     def schedules(self, call: Call) -> dict[str, Any]:
-        rows = self.store.bookings_by_host(call.user.id)
+        rows = self.store.bookings_by_host(users.schedule_scope(call.user))
         now = call.now.astimezone(UTC)
         period = call.params.get("period", "upcoming")
         if period == "upcoming":
@@ -474,7 +487,8 @@ class SiteApi:
 
     def schedule(self, call: Call) -> dict[str, Any]:
         row = self.store.get_booking(int(call.ids[0]))
-        if row is None or row.host_user_id != call.user.id:
+        scope = users.schedule_scope(call.user)
+        if row is None or scope not in (None, row.host_user_id):
             raise plugin_error("Booking not found", 404)
         return {"schedule": self._schedule_json(row)}
 

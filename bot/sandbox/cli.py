@@ -7,6 +7,7 @@ import threading
 from datetime import datetime
 
 from bot.sandbox.server import start_sandbox
+from bot.sandbox.users import TEAM_USERS
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,6 +33,11 @@ def _parser() -> argparse.ArgumentParser:
         help="add a few bookings around today (the demo user as attendee and as host)",
     )
     parser.add_argument(
+        "--team",
+        action="store_true",
+        help="add team hosts (Nate Brooks, New York; Hana Schmidt, Berlin) with their logins",
+    )
+    parser.add_argument(
         "--now", metavar="ISO", help="fix the site's clock (e.g. 2025-01-10T14:00Z)"
     )
     return parser
@@ -53,6 +59,7 @@ def main(argv: list[str], stop: threading.Event | None = None) -> int:
             integrations=args.integrations,
             slots_route=args.slots_route,
             sample_bookings=args.sample_bookings,
+            team=args.team,
         )
     except RuntimeError as exc:
         print(str(exc))
@@ -62,6 +69,9 @@ def main(argv: list[str], stop: threading.Event | None = None) -> int:
     print(f"  username:     {sandbox.username}")
     print(f"  app password: {sandbox.app_password}  (the demo's public default)")
     print(f"  database:     {sandbox.db_path}")
+    if args.team:
+        for user in TEAM_USERS:
+            print(f"  team host:    {user.username} / {user.app_password}  ({user.email})")
     print("Press Ctrl-C to stop.", flush=True)
     waiter = stop or threading.Event()
     try:

@@ -26,6 +26,7 @@ class User:
     email: str
     name: str
     app_password: str | None = None
+    role: str = "administrator"  # or "host" (manage_own_calendar only): bot/sandbox/users.py
 
 
 @dataclass(frozen=True)

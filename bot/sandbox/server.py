@@ -44,6 +44,7 @@ class Sandbox:
         integrations: IntegrationsMode = "pro",
         slots_route: bool = False,
         sample_bookings: bool = False,
+        team: bool = False,
     ) -> None:
         if integrations not in ("pro", "free"):
             raise ValueError("integrations must be 'pro' or 'free'")
@@ -54,6 +55,7 @@ class Sandbox:
         self.integrations = integrations
         self.slots_route = slots_route
         self.sample_bookings = sample_bookings
+        self.team = team
         self._db_path = db_path
         self._tmpdir: tempfile.TemporaryDirectory[str] | None = None
         self._clock = Clock(now)
@@ -107,7 +109,7 @@ class Sandbox:
         store: SandboxStore | None = None
         runner: web.AppRunner | None = None
         try:
-            store = SandboxStore(self.db_path, self.integrations)
+            store = SandboxStore(self.db_path, self.integrations, team=self.team)
             if self.sample_bookings:
                 store.add_sample_bookings(self._clock.now())
             api = SiteApi(store, integrations=self.integrations, slots_route=self.slots_route)
@@ -229,9 +231,11 @@ def start_sandbox(
     integrations: IntegrationsMode = "pro",
     slots_route: bool = False,
     sample_bookings: bool = False,
+    team: bool = False,
 ) -> Sandbox:
     """Start a sandbox in a background thread; returns once it is listening.
-    `sample_bookings` adds a few bookings around today (off by default: they take slots)."""
+    `sample_bookings` adds a few bookings around today (off by default: they take slots);
+    `team` adds the team hosts of `bot.sandbox.users` (New York and Berlin)."""
     sandbox = Sandbox(
         db_path,
         host=host,
@@ -240,5 +244,6 @@ def start_sandbox(
         integrations=integrations,
         slots_route=slots_route,
         sample_bookings=sample_bookings,
+        team=team,
     )
     return sandbox.start()

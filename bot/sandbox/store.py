@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.sandbox import seed
+from bot.sandbox import seed, users
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
@@ -74,12 +74,12 @@ class BookingRow:
 
 
 class SandboxStore:
-    def __init__(self, path: str, integrations: str = "pro") -> None:
+    def __init__(self, path: str, integrations: str = "pro", *, team: bool = False) -> None:
         self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.executescript(SCHEMA)
-        self._seed(integrations)
+        self._seed(integrations, team)
         self.users = {
             u.id: u for u in (seed.User(**json.loads(r["data"])) for r in self._all("users"))
         }
@@ -92,14 +92,15 @@ class SandboxStore:
     def _all(self, table: str) -> list[sqlite3.Row]:
         return self.conn.execute(f"SELECT data FROM {table} ORDER BY id").fetchall()
 
-    def _seed(self, integrations: str) -> None:
-        """Insert the sample site; rows already there (an earlier run) are kept."""
+    def _seed(self, integrations: str, team: bool) -> None:
+        """Insert the sample site (and with `team` the team hosts after it); rows already
+        there (an earlier run) are kept."""
         with self.conn:
             self.conn.execute("BEGIN")
             for table, items in (
-                ("users", seed.USERS),
-                ("calendars", seed.CALENDARS),
-                ("events", seed.EVENTS),
+                ("users", seed.USERS + (users.TEAM_USERS if team else [])),
+                ("calendars", seed.CALENDARS + (users.TEAM_CALENDARS if team else [])),
+                ("events", seed.EVENTS + (users.TEAM_EVENTS if team else [])),
             ):
                 self.conn.executemany(
                     f"INSERT OR IGNORE INTO {table} (id, data) VALUES (?, ?)",
@@ -158,11 +159,15 @@ class SandboxStore:
         ).fetchall()
         return [_booking(r) for r in rows]
 
-    def bookings_by_host(self, host_user_id: int) -> list[BookingRow]:
-        rows = self.conn.execute(
-            "SELECT * FROM bookings WHERE host_user_id = ? ORDER BY start_time, id",
-            (host_user_id,),
-        ).fetchall()
+    def bookings_by_host(self, host_user_id: int | None) -> list[BookingRow]:
+        """The host's bookings; None: every host's (what an administrator sees)."""
+        if host_user_id is None:
+            rows = self.conn.execute("SELECT * FROM bookings ORDER BY start_time, id").fetchall()
+        else:
+            rows = self.conn.execute(
+                "SELECT * FROM bookings WHERE host_user_id = ? ORDER BY start_time, id",
+                (host_user_id,),
+            ).fetchall()
         return [_booking(r) for r in rows]
 
     # -- integrations ---------------------------------------------------------------

@@ -224,22 +224,29 @@ def test_bookings_per_page_and_period(api: httpx.Client) -> None:
         assert answer["total"] == 3, period
 
 
-def test_schedules_are_the_hosts_bookings_paginated(api: httpx.Client) -> None:
+def test_schedules_are_every_hosts_bookings_for_the_admin_paginated(api: httpx.Client) -> None:
+    # the demo user is the site's administrator: /schedules lists every host's bookings
+    # (a host sees only its own: tests/sandbox/test_sandbox_team.py)
     for time_ in ("2025-01-07 10:00:00", "2025-01-07 11:00:00", "2025-01-08 09:00:00"):
         assert book(api, 1, time_).status_code == 200
     assert book(api, 1, "2025-01-03 09:00:00").status_code == 200  # past: not upcoming
     assert book(api, 6, "2025-01-07 10:00:00", timezone="Europe/London").status_code == 200
     first = api.get("/schedules", params={"per_page": 2}).json()["schedules"]
-    assert first["total"] == 3 and first["last_page"] == 2 and len(first["data"]) == 2
-    row = first["data"][0]
+    assert first["total"] == 4 and first["last_page"] == 2 and len(first["data"]) == 2
+    jordans, row = first["data"]
+    assert jordans["title"] == "Intro Call" and jordans["host_user_id"] == "2"
     assert row["start_time"] == "2025-01-07 15:00:00" and row["title"] == "30 Minute Phone Call"
     assert row["calendar_event"]["id"] == 1 and row["email"] == "dana@example.net"
     second = api.get("/schedules", params={"per_page": 2, "page": 2}).json()["schedules"]
-    assert [r["start_time"] for r in second["data"]] == ["2025-01-08 14:00:00"]
+    assert [r["start_time"] for r in second["data"]] == [
+        "2025-01-07 16:00:00",
+        "2025-01-08 14:00:00",
+    ]
     everything = api.get("/schedules", params={"period": "all"}).json()["schedules"]
-    assert everything["total"] == 4
+    assert everything["total"] == 5
     one = api.get(f"/schedules/{row['id']}").json()["schedule"]
     assert one["start_time"] == row["start_time"]
+    assert api.get(f"/schedules/{jordans['id']}").status_code == 200
     assert api.get("/schedules/99999").status_code == 404
 
 
