@@ -164,6 +164,67 @@ async def check_site(settings: Settings, client_factory: Callable[..., Any] | No
     return results
 
 
+async def check_hosts(
+    settings: Settings, client_factory: Callable[..., Any] | None = None
+) -> list[Result]:
+    """Which calendars have a host in the workspace (by email, or BOOKING_HOST_MAP).
+
+    A calendar without one still takes bookings; its host is just not told in Slack.
+    A BOOKING_HOST_MAP entry naming no calendar or no member is a ✗ (a typo, surely)."""
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from bot.fluentbooking import FluentBookingClient
+    from bot.team.identity import HostDirectory, Member, owners_of
+
+    if not (settings.slack_bot_token and settings.fluentbooking_url):
+        return []  # check_slack / check_site already say what is missing
+    label = "Hosts"
+    site = (client_factory or FluentBookingClient.from_settings)(settings)
+    slack = AsyncWebClient(
+        token=settings.slack_bot_token.value, base_url=settings.slack_api_url, timeout=10
+    )
+    members: list[Member] = []
+    try:
+        events = await site.list_events()
+        cursor = ""
+        for _ in range(100):  # 100 pages of 200: a workspace of 20,000
+            page = await slack.users_list(limit=200, cursor=cursor or None)
+            for user in page.get("members") or []:
+                if user.get("deleted") or user.get("is_bot"):
+                    continue
+                profile = user.get("profile") or {}
+                members.append(Member(str(user.get("id")), profile.get("email")))
+            cursor = str((page.get("response_metadata") or {}).get("next_cursor") or "")
+            if not cursor:
+                break
+    except Exception as exc:
+        return [Result(False, label, f"could not match hosts ({type(exc).__name__})")]
+    finally:
+        await site.aclose()
+    directory = HostDirectory(owners_of(events), settings.booking_host_map)
+    match = directory.match(members)
+    known = {m.user_id for m in members}
+    results = []
+    detail = f"{len(match.hosts)} of {len(directory)} calendars matched a Slack member"
+    if match.unmatched:
+        names = ", ".join(f"{c.title} ({c.host_email or 'no email'})" for c in match.unmatched[:20])
+        more = f" and {len(match.unmatched) - 20} more" if len(match.unmatched) > 20 else ""
+        detail += (
+            f"; not matched: {names}{more} (their Slack email differs? add "
+            "BOOKING_HOST_MAP=SLACK_USER_ID=their WordPress email)"
+        )
+    results.append(Result(True, label, detail))
+    problems = [f"{e} names no calendar on the site" for e in match.unused_entries]
+    problems += [
+        f"{e} names no member of this workspace"
+        for e in settings.booking_host_map
+        if e.user_id not in known
+    ]
+    if problems:
+        results.append(Result(False, "BOOKING_HOST_MAP", "; ".join(problems)))
+    return results
+
+
 async def check_store(settings: Settings) -> list[Result]:
     """Which store the bot uses (kind and place, never a password) and whether it answers."""
     from bot.store import StoreError, open_store, parse_database_url
@@ -194,7 +255,10 @@ async def run_checks(
     settings: Settings, *, client_factory: Callable[..., Any] | None = None
 ) -> list[Result]:
     parts = await asyncio.gather(
-        check_slack(settings), check_site(settings, client_factory), check_store(settings)
+        check_slack(settings),
+        check_site(settings, client_factory),
+        check_store(settings),
+        check_hosts(settings, client_factory),
     )
     return [r for part in parts for r in part]
 

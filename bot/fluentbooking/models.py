@@ -109,6 +109,9 @@ class Event:
     max_lookup_date: date | None = None
     min_bookable_utc: datetime | None = None
     description: str = ""
+    #: the calendar owner (a WordPress user): `/calendars` rows' `user.user_email`, `user_id`
+    host_email: str | None = None
+    host_user_id: int | None = None
 
     @property
     def multi_duration(self) -> bool:
@@ -145,6 +148,7 @@ class Event:
             requires_confirmation = as_bool(confirmation)
         status = raw.get("status")
         author = as_dict(raw.get("author_profile")) or as_dict(calendar.get("author_profile"))
+        owner = as_dict(calendar.get("user"))
         return cls(
             id=as_int(raw.get("id"), 0) or 0,
             title=plain_text(raw.get("title")),
@@ -161,6 +165,12 @@ class Event:
             max_lookup_date=parse_date(raw.get("max_lookup_date")),
             min_bookable_utc=parse_utc(raw.get("min_bookable_date")),
             description=plain_text(raw.get("description")),
+            host_email=str(owner.get("user_email") or "").strip() or None,
+            host_user_id=(
+                as_int(calendar.get("user_id"))
+                or as_int(owner.get("ID"))
+                or as_int(raw.get("user_id"))
+            ),
         )
 
 
@@ -289,6 +299,10 @@ class Booking:
     location: str | None = None
     title: str = ""
     event_id: int | None = None
+    calendar_id: int | None = None
+    host_user_id: int | None = None  # the WordPress user who hosts it
+    location_type: str | None = None  # e.g. "phone_guest": whose `location` text it is
+    guests: tuple[str, ...] = ()  # guest emails, where the site lists them
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -334,7 +348,21 @@ class Booking:
             location=plain_text(location) if location else None,
             title=plain_text(raw.get("title") or raw.get("booking_title") or event.get("title")),
             event_id=as_int(raw.get("event_id")) or as_int(event.get("id")),
+            calendar_id=as_int(raw.get("calendar_id")),
+            host_user_id=as_int(raw.get("host_user_id")),
+            location_type=str(location_details.get("type") or "") or None,
+            guests=_guest_emails(raw.get("guests")),
         )
+
+
+def _guest_emails(value: Any) -> tuple[str, ...]:
+    """Guest emails from a row's `guests` (strings or {email} objects); () when absent."""
+    found: list[str] = []
+    for item in as_list(value):
+        email = item.get("email") if isinstance(item, dict) else item
+        if isinstance(email, str) and "@" in email:
+            found.append(email.strip())
+    return tuple(found)
 
 
 @dataclass(frozen=True)

@@ -100,6 +100,23 @@ def users_lookup_by_email(s: LocalSlack, p: Params) -> dict[str, Any]:
     raise SlackError("users_not_found")
 
 
+def users_list(s: LocalSlack, p: Params) -> dict[str, Any]:
+    """Members in pages of `limit` (default 200, at most 1000); `cursor` continues."""
+    try:
+        limit = min(max(int(p.get("limit") or 200), 1), 1000)
+        start = int(str(p.get("cursor") or "u:0").removeprefix("u:"))
+    except ValueError:
+        raise SlackError("invalid_cursor") from None
+    members = list(s.users.values())
+    page = members[start : start + limit]
+    after = start + limit
+    return {
+        "ok": True,
+        "members": [user.to_api(s.team_id, s.now()) for user in page],
+        "response_metadata": {"next_cursor": f"u:{after}" if after < len(members) else ""},
+    }
+
+
 def users_profile_get(s: LocalSlack, p: Params) -> dict[str, Any]:
     user = _user(s, p.get("user") or s.bot_user_id)
     return {"ok": True, "profile": user.profile()}
@@ -394,6 +411,7 @@ METHODS: dict[str, Handler] = {
     "auth.test": auth_test,
     "users.info": users_info,
     "users.lookupByEmail": users_lookup_by_email,
+    "users.list": users_list,
     "users.profile.get": users_profile_get,
     "conversations.open": conversations_open,
     "conversations.info": conversations_info,

@@ -472,6 +472,7 @@ class SiteApi:
             "location_settings": event.location_settings,
         }
         answer["author"] = {"name": self.store.calendars[row.calendar_id].title}
+        answer["guests"] = list(row.guests)
         return answer
 
     def schedules(self, call: Call) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.team.access import normal_email
 
@@ -27,6 +28,24 @@ class CalendarOwner:
     host_email: str | None
     host_user_id: int | None = None  # the WordPress user id
     timezone: str | None = None
+
+
+def owners_of(events: Iterable[Any]) -> list[CalendarOwner]:
+    """The calendars behind the site's events (`bot.fluentbooking.models.Event`s), once
+    each, in site order: `calendar_id`, `host_name`, `host_email`, `host_user_id`."""
+    seen: dict[int, CalendarOwner] = {}
+    for event in events:
+        calendar_id = getattr(event, "calendar_id", None)
+        if calendar_id is None or calendar_id in seen:
+            continue
+        seen[calendar_id] = CalendarOwner(
+            calendar_id=int(calendar_id),
+            title=str(getattr(event, "host_name", "") or f"calendar {calendar_id}"),
+            host_email=getattr(event, "host_email", None),
+            host_user_id=getattr(event, "host_user_id", None),
+            timezone=getattr(event, "host_timezone", None) or None,
+        )
+    return list(seen.values())
 
 
 @dataclass(frozen=True)

@@ -108,3 +108,16 @@ def test_parse_errors_say_which_entry(text: str, says: str) -> None:
     with pytest.raises(HostMapError) as caught:
         parse_host_map(text)
     assert says in str(caught.value)
+
+
+def test_owners_of_events_once_per_calendar() -> None:
+    from bot.fluentbooking.models import Event
+    from bot.team.identity import owners_of
+
+    cal = {"id": 3, "user_id": "9", "title": "Hana", "user": {"user_email": "h@wp.example"}}
+    events = [
+        Event.from_api({"id": 1, "title": "A", "duration": "30"}, calendar=cal),
+        Event.from_api({"id": 2, "title": "B", "duration": "30"}, calendar=cal),
+        Event.from_api({"id": 3, "title": "C", "duration": "30"}),  # no calendar: skipped
+    ]
+    assert owners_of(events) == [CalendarOwner(3, "Hana", "h@wp.example", 9, None)]
