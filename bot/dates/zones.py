@@ -4,10 +4,11 @@ Wall times are localised with `zoneinfo` fold semantics, which are exactly RFC 5
 §3.3.5: a time in a spring-forward gap takes the offset before the gap (so it moves
 forward by the gap), a time in a fall-back overlap is its first occurrence.
 
-One tz database for everything here: the copy pytz ships (a declared dependency). A plain
-`ZoneInfo(name)` would read the system's /usr/share/zoneinfo first, which can be older
-than pytz's copy and disagree with it (e.g. Canadian zones from November 2026), so zones
-are loaded from pytz's files into `ZoneInfo` objects, and names and links come from there.
+One tz database for the process (`bot.tzdb`: the copy pytz ships, a declared dependency).
+A plain `ZoneInfo(name)` would read the system's /usr/share/zoneinfo first, which can be
+older than pytz's copy and disagree with it (e.g. Canadian zones from November 2026), so
+zones are loaded from pytz's files into `ZoneInfo` objects, and names and links come from
+`bot.tzdb`, which the FluentBooking client canonicalises with too.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from __future__ import annotations
 import functools
 import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from importlib import resources
-from typing import IO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pytz
+
+from bot import tzdb
 
 # Abbreviations -> the region whose clock people mean (DATES.md). IST depends on the user.
 ABBREVIATIONS: dict[str, str] = {
@@ -138,46 +139,12 @@ _CITY_STOPWORDS = {"casey", "davis", "palmer", "troll", "mawson", "vostok", "syo
 _US_ZONES_CACHE: frozenset[str] | None = None
 
 
-def _database_file(name: str) -> IO[bytes]:
-    """A file of pytz's copy of the tz database ("Europe/Paris", "tzdata.zi")."""
-    return resources.files("pytz").joinpath("zoneinfo", *name.split("/")).open("rb")
-
-
-@functools.cache
-def _links() -> dict[str, str]:
-    """alias -> canonical target, from the source file of pytz's tz database."""
-    links: dict[str, str] = {}
-    try:
-        with _database_file("tzdata.zi") as f:
-            text = f.read().decode()
-    except OSError:  # pragma: no cover - a pytz without its source file
-        return links
-    for line in text.splitlines():
-        if line.startswith("L "):
-            _, target, alias = line.split()
-            links[alias] = target
-    return links
-
-
-@functools.cache
-def _zone_names() -> dict[str, str]:
-    """lowercased zone name or alias -> its exact spelling (for case-insensitive lookup)."""
-    return {n.lower(): n for n in pytz.all_timezones_set}
-
-
 def canonical(name: str) -> str:
     """The canonical IANA spelling of a zone name (US/Eastern -> America/New_York)."""
-    exact = _zone_names().get(name.strip().lower())
-    if exact is None:
+    found = tzdb.canonical_zone(name)
+    if found is None:
         raise ZoneInfoNotFoundError(name)
-    links = _links()
-    seen = 0
-    while exact in links and seen < 5:
-        exact = links[exact]
-        seen += 1
-    if exact in {"Etc/UTC", "Etc/GMT", "Etc/Zulu", "Etc/Universal", "Etc/UCT", "GMT"}:
-        return "UTC"
-    return exact
+    return found
 
 
 @functools.cache
@@ -185,7 +152,7 @@ def zone(name: str) -> ZoneInfo:
     """The ZoneInfo for a zone name, built from pytz's copy of the tz database (cached)."""
     if name not in pytz.all_timezones_set:
         raise ZoneInfoNotFoundError(name)
-    with _database_file(name) as f:
+    with tzdb.database_file(name) as f:
         return ZoneInfo.from_file(f, key=name)
 
 
@@ -201,7 +168,7 @@ def resolve_user_zone(name: str) -> str:
 def cities() -> dict[str, str]:
     """lowercased place name -> IANA zone: last parts of IANA names plus PLACES."""
     out: dict[str, str] = {}
-    for name in _zone_names().values():
+    for name in tzdb.names().values():
         if "/" not in name or name.startswith(("Etc/", "Antarctica/", "SystemV/", "US/")):
             continue
         city = name.rsplit("/", 1)[1].replace("_", " ").lower()

@@ -36,12 +36,12 @@ from typing import Any
 
 from bot.config import ConfigError, Settings
 from bot.masking import mask_integration, mask_settings
+from bot.tzdb import canonical_zone
 
 from .client import BookingRequest, FluentBookingClient
 from .errors import FluentBookingError
 from .integration_values import kept_fields, typed_like
 from .models import Event
-from .zones import canonical_zone
 
 __all__ = ["build_parser", "main", "mask_settings"]
 

@@ -16,7 +16,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.slack.views.model import BookingResult, EventInfo
+from bot.fluentbooking.models import Event
+from bot.slack.views.model import BookingResult
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ class BookingPending(Exception):
 @dataclass(frozen=True)
 class BookingIntent:
     user_id: str
-    event: EventInfo
+    event: Event
     event_time: str  # the slot's event_time, exactly as the site gave it
     start: datetime  # aware, in `timezone`
     timezone: str  # the zone the slot was read in (sent with the booking)
@@ -93,7 +94,9 @@ class BookingService:
                 raise BookingPending()
             return BookOutcome(BookingResult.from_dict(claim.result), already=True)
         try:
-            booking = await self.client.create_booking(intent.event.id, self._request(intent))
+            booking = await self.client.create_booking(
+                intent.event.id, self._request(intent), event=intent.event
+            )
         except BaseException:
             await self.store.release(key)
             raise

@@ -14,8 +14,8 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from bot.cache import TTLCache
+from bot.fluentbooking.models import Event
 from bot.slack.booking import BookingService
-from bot.slack.views.model import EventInfo
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ class Deps:
     gate: AckGate = field(default_factory=AckGate, init=False)
     booking: BookingService = field(init=False)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set, init=False)
-    _events: TTLCache[str, list[EventInfo]] = field(
+    _events: TTLCache[str, list[Event]] = field(
         default_factory=lambda: TTLCache(maxsize=1, ttl=EVENTS_TTL), init=False
     )
     _profiles: TTLCache[str, Profile] = field(
@@ -163,25 +163,25 @@ class Deps:
             await asyncio.wait(list(self._tasks), timeout=deadline - time.monotonic())
 
     # -- caches (only caches: the site and Slack stay the truth) -------------------------
-    async def events(self, *, fresh: bool = False) -> list[EventInfo]:
+    async def events(self, *, fresh: bool = False) -> list[Event]:
         if fresh:
             self._events.invalidate("all")
         return await self._events.get_or_load("all", self._load_events)
 
-    async def _load_events(self) -> list[EventInfo]:
+    async def _load_events(self) -> list[Event]:
         raw = await self.fb.list_events()
-        return [EventInfo.from_event(e) for e in raw if getattr(e, "active", True)]
+        return [e for e in raw if e.active]
 
     def forget_cached(self) -> None:
         """Drop the caches (the next request reads the site and Slack again)."""
         self._events.clear()
         self._profiles.clear()
 
-    def cached_event(self, event_id: int) -> EventInfo | None:
+    def cached_event(self, event_id: int) -> Event | None:
         events = self._events.get("all") or []
         return next((e for e in events if e.id == event_id), None)
 
-    async def event(self, event_id: int) -> EventInfo | None:
+    async def event(self, event_id: int) -> Event | None:
         found = self.cached_event(event_id)
         if found is None:
             found = next((e for e in await self.events(fresh=True) if e.id == event_id), None)

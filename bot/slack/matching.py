@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from bot.slack.views.model import EventInfo
+from bot.fluentbooking.models import Event
 
 EMAIL_IN_TEXT = re.compile(
     r"(?:<mailto:)?([A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)(?:\|[^>]*>)?"
@@ -67,7 +67,7 @@ def _word_score(qw: str, title_words: list[str]) -> float:
     return best if best >= 0.8 else 0.0
 
 
-def coverage(query: list[str], event: EventInfo) -> float:
+def coverage(query: list[str], event: Event) -> float:
     """How much of what was typed the event's title accounts for (0..1)."""
     title_words = words(event.title)
     if not title_words or not query:
@@ -77,11 +77,11 @@ def coverage(query: list[str], event: EventInfo) -> float:
 
 @dataclass
 class EventMatch:
-    event: EventInfo | None
-    candidates: list[EventInfo]  # several when ambiguous, empty when nothing matches
+    event: Event | None
+    candidates: list[Event]  # several when ambiguous, empty when nothing matches
 
 
-def match_event(text: str, events: list[EventInfo]) -> EventMatch:
+def match_event(text: str, events: list[Event]) -> EventMatch:
     """The event the text names (fuzzy, by title words). Several equally good matches
     are ambiguous and come back as candidates, unless one title is exactly the text."""
     query = words(text)

@@ -10,20 +10,20 @@ from typing import Any
 import pytest
 
 from bot.fluentbooking import Booking, SlotUnavailableError
+from bot.fluentbooking.models import Event
 from bot.slack.booking import BookingIntent, BookingService
 from bot.slack.flows.lists import read_span
 from bot.slack.forms import read_state, validate
 from bot.slack.matching import extract_attendees, match_event, name_from_email
 from bot.slack.text import escape, strip_html, truncate, truncate_escaped
-from bot.slack.views.model import EventInfo
 from bot.store import open_store
 
 EVENTS = [
-    EventInfo(1, "30 Minute Phone Call", 30, requires=("phone",)),
-    EventInfo(2, "In-Person Meeting", 60, requires=("address",)),
-    EventInfo(3, "Product Demo & Q&A", 30, (15, 30, 60)),
-    EventInfo(6, "Intro Call", 30),
-    EventInfo(7, "Workshop Planning", 60),
+    Event(1, "30 Minute Phone Call", 30, requires=("phone",)),
+    Event(2, "In-Person Meeting", 60, requires=("address",)),
+    Event(3, "Product Demo & Q&A", 30, (15, 30, 60)),
+    Event(6, "Intro Call", 30),
+    Event(7, "Workshop Planning", 60),
 ]
 
 
@@ -121,7 +121,7 @@ class FakeClient:
         self.fail = fail
         self.delay = delay
 
-    async def create_booking(self, event_id: int, request: Any) -> Booking:
+    async def create_booking(self, event_id: int, request: Any, *, event: Any = None) -> Booking:
         self.calls += 1
         await asyncio.sleep(self.delay)
         if self.fail is not None:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from support.golden import assert_message_golden, assert_view_golden
 
+from bot.fluentbooking.models import Event
 from bot.localslack.blockkit import check_message_blocks, check_view
 from bot.slack.views import messages, modal
 from bot.slack.views.fmt import when_label
@@ -25,7 +26,6 @@ from bot.slack.views.model import (
     BookingLine,
     BookingListing,
     BookingResult,
-    EventInfo,
     FormState,
     SlotChoice,
 )
@@ -34,9 +34,9 @@ GOLDEN = Path(__file__).parent / "golden"
 NY = ZoneInfo("America/New_York")
 META = {"c": "C1", "u": "U1"}
 
-EVIL = EventInfo(9, "<!channel> Party & <@U123> *bold*", 30, host_name="<b>Host</b>")
-DEMO = EventInfo(3, "Product Demo & Q&A", 30, (15, 30, 60), host_name="Alex Rivera")
-PHONE = EventInfo(1, "30 Minute Phone Call", 30, requires=("phone",), host_name="Alex Rivera")
+EVIL = Event(9, "<!channel> Party & <@U123> *bold*", 30, host_name="<b>Host</b>")
+DEMO = Event(3, "Product Demo & Q&A", 30, (15, 30, 60), host_name="Alex Rivera")
+PHONE = Event(1, "30 Minute Phone Call", 30, requires=("phone",), host_name="Alex Rivera")
 DAY = date(2025, 1, 14)
 
 
@@ -221,7 +221,7 @@ def all_text_of(msg: dict[str, Any]) -> str:
 
 
 def test_limits_are_respected_with_many_items() -> None:
-    many_events = [EventInfo(i, f"Event {i} " + "x" * 100, 30) for i in range(150)]
+    many_events = [Event(i, f"Event {i} " + "x" * 100, 30) for i in range(150)]
     state = FormState(events=many_events, timezone="UTC", event_id=5, day=DAY)
     state.slots = [
         SlotChoice(f"2025-01-14 {h:02d}:{m:02d}:00", datetime(2025, 1, 14, h, m, tzinfo=NY))

@@ -7,8 +7,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.fluentbooking.models import Event
 from bot.slack.deps import Deps
-from bot.slack.views.model import EventInfo, SlotChoice
+from bot.slack.views.model import SlotChoice
 
 
 @dataclass
@@ -62,7 +63,7 @@ def slot_choices(slots: Any) -> dict[date, list[SlotChoice]]:
 
 async def fetch_slots(
     deps: Deps,
-    event: EventInfo,
+    event: Event,
     start: date,
     end: date,
     timezone: str,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from bot.fluentbooking.models import Event
 from bot.slack import announce, errors
 from bot.slack.booking import BookingIntent
 from bot.slack.deps import Deps
@@ -25,7 +26,7 @@ from bot.slack.ids import ActionId, BlockId
 from bot.slack.text import truncate
 from bot.slack.views import modal
 from bot.slack.views.fmt import clock
-from bot.slack.views.model import EventInfo, FormState
+from bot.slack.views.model import FormState
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def _suffix(day: date | None, duration: int | None, tz: str, event_id: int | Non
 async def fill_state(
     deps: Deps,
     *,
-    events: list[EventInfo],
+    events: list[Event],
     timezone: str,
     event_id: int | None,
     duration: int | None,

@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.fluentbooking import AuthError, Booking, NotFoundError
-from bot.fluentbooking.models import BookingSummary
+from bot.fluentbooking.models import BookingSummary, Event
 from bot.slack import errors
 from bot.slack.deps import Deps
 from bot.slack.flows.common import fetch_slots, iana_or, read_when, today_in
@@ -20,7 +20,7 @@ from bot.slack.text import escape
 from bot.slack.views import messages
 from bot.slack.views.fmt import clock, day_label, when_label, zone_label
 from bot.slack.views.help import unknown_subcommand
-from bot.slack.views.model import BookingLine, BookingListing, EventInfo
+from bot.slack.views.model import BookingLine, BookingListing
 
 PERIODS = ("upcoming", "past", "all")
 NUMBER_WORDS = {
@@ -131,7 +131,7 @@ async def _show_slots(
     deps: Deps,
     client: Any,
     origin: Origin,
-    event: EventInfo,
+    event: Event,
     first: date,
     last: date,
     tz: str,

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.fluentbooking.models import Event
 from bot.slack import announce, errors
 from bot.slack.booking import BookingIntent
 from bot.slack.deps import Deps, Profile
@@ -27,7 +28,6 @@ from bot.slack.matching import extract_attendees, match_event, name_from_email, 
 from bot.slack.text import escape
 from bot.slack.views import messages, modal
 from bot.slack.views.fmt import clock, day_label, when_label
-from bot.slack.views.model import EventInfo
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ async def book_line(
                 prefill.start = when.start.astimezone(ZoneInfo(tz))
 
         events = await deps.events()
-        event: EventInfo | None = None
+        event: Event | None = None
         if event_id is not None:
             event = next((e for e in events if e.id == event_id), None)
         elif words(event_text):
@@ -140,7 +140,7 @@ async def book_line(
 
 
 async def _offer_times(
-    deps: Deps, client: Any, origin: Origin, event: EventInfo, prefill: Prefill, when: Any
+    deps: Deps, client: Any, origin: Origin, event: Event, prefill: Prefill, when: Any
 ) -> None:
     tz = prefill.timezone or "UTC"
     zone = ZoneInfo(tz)

@@ -7,6 +7,7 @@ import json
 from datetime import date
 from typing import Any
 
+from bot.fluentbooking.models import Event
 from bot.slack.ids import ActionId
 from bot.slack.text import (
     MAX_ACTIONS_ELEMENTS,
@@ -19,7 +20,7 @@ from bot.slack.text import (
     truncate,
 )
 from bot.slack.views.fmt import clock, day_label, duration_label, when_label
-from bot.slack.views.model import BookingLine, BookingListing, EventInfo, SlotChoice
+from bot.slack.views.model import BookingLine, BookingListing, SlotChoice
 
 
 def message(blocks: list[dict[str, Any]], fallback: str) -> dict[str, Any]:
@@ -57,7 +58,7 @@ def button(
 
 
 def slot_value(
-    event: EventInfo, slot: SlotChoice, timezone: str, duration: int | None, name: str, email: str
+    event: Event, slot: SlotChoice, timezone: str, duration: int | None, name: str, email: str
 ) -> dict[str, Any]:
     """What a Book button carries: enough to create the booking without asking again."""
     return {
@@ -84,7 +85,7 @@ def error_message(text: str, request_id: str | None = None) -> dict[str, Any]:
 
 
 def confirm_slot(
-    event: EventInfo,
+    event: Event,
     slot: SlotChoice,
     timezone: str,
     duration: int | None,
@@ -114,7 +115,7 @@ def confirm_slot(
 
 
 def slot_buttons(
-    event: EventInfo,
+    event: Event,
     slots_by_day: dict[date, list[SlotChoice]],
     timezone: str,
     duration: int | None,
@@ -192,7 +193,7 @@ def slot_buttons(
 
 
 def range_value(
-    event: EventInfo, first: date, last: date, timezone: str, duration: int | None
+    event: Event, first: date, last: date, timezone: str, duration: int | None
 ) -> dict[str, Any]:
     """What a More times / Later days button carries: the event, the days and the zone."""
     return {
@@ -204,7 +205,7 @@ def range_value(
     }
 
 
-def event_list(events: list[EventInfo], *, intro: str, command: str = "/slots") -> dict[str, Any]:
+def event_list(events: list[Event], *, intro: str, command: str = "/slots") -> dict[str, Any]:
     """The bookable events, with how to ask for one."""
     if not events:
         return notice("The site has no bookable events yet.")
@@ -221,7 +222,7 @@ def event_list(events: list[EventInfo], *, intro: str, command: str = "/slots") 
     return message(blocks, intro)
 
 
-def pick_event(events: list[EventInfo], text: str, *, intro: str) -> dict[str, Any]:
+def pick_event(events: list[Event], text: str, *, intro: str) -> dict[str, Any]:
     """Several events match: ask with buttons (each keeps the rest of what was typed)."""
     elements = [
         button(

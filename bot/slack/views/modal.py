@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.fluentbooking.models import Event
 from bot.slack.ids import ActionId, BlockId, CallbackId
 from bot.slack.text import (
     MAX_BLOCKS_MODAL,
@@ -16,7 +17,7 @@ from bot.slack.text import (
     plain,
 )
 from bot.slack.views.fmt import clock, duration_label, when_label
-from bot.slack.views.model import BookingResult, EventInfo, FormState
+from bot.slack.views.model import BookingResult, FormState
 
 TITLE = "Book a meeting"
 
@@ -66,7 +67,7 @@ def _option(text: str, value: str) -> dict[str, Any]:
     return {"text": plain(text), "value": value}
 
 
-def event_option(event: EventInfo) -> dict[str, Any]:
+def event_option(event: Event) -> dict[str, Any]:
     label = event.title if not event.host_name else f"{event.title} — {event.host_name}"
     return _option(label, str(event.id))
 

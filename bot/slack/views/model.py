@@ -1,4 +1,7 @@
-"""Plain data the view builders take (no Slack, no HTTP): built by listeners from client models."""
+"""Plain data the view builders take (no Slack, no HTTP): built by listeners from client models.
+
+Events are the client's own `bot.fluentbooking.Event` (one copy, passed through to the
+booking, so creating it needs no second look-up)."""
 
 from __future__ import annotations
 
@@ -7,36 +10,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-
-@dataclass(frozen=True)
-class EventInfo:
-    id: int
-    title: str
-    duration: int
-    durations: tuple[int, ...] = ()
-    requires: tuple[str, ...] = ()  # "phone", "address"
-    host_name: str = ""
-    location_type: str | None = None
-    requires_confirmation: bool = False
-
-    @classmethod
-    def from_event(cls, event: Any) -> EventInfo:
-        """From a `bot.fluentbooking.models.Event` (or anything shaped like one)."""
-        durations = tuple(int(d) for d in (getattr(event, "durations", None) or ()))
-        return cls(
-            id=int(event.id),
-            title=str(event.title),
-            duration=int(getattr(event, "duration", 0) or (durations[0] if durations else 30)),
-            durations=durations,
-            requires=tuple(getattr(event, "requires", None) or ()),
-            host_name=str(getattr(event, "host_name", "") or ""),
-            location_type=getattr(event, "location_type", None),
-            requires_confirmation=bool(getattr(event, "requires_confirmation", False)),
-        )
-
-    @property
-    def multi_duration(self) -> bool:
-        return len(self.durations) > 1
+from bot.fluentbooking.models import Event
 
 
 @dataclass(frozen=True)
@@ -52,7 +26,7 @@ class SlotChoice:
 class FormState:
     """Everything the booking modal shows: choices made so far and what to offer."""
 
-    events: list[EventInfo]
+    events: list[Event]
     timezone: str
     event_id: int | None = None
     duration: int | None = None
@@ -70,7 +44,7 @@ class FormState:
     time_block_suffix: str = ""
 
     @property
-    def event(self) -> EventInfo | None:
+    def event(self) -> Event | None:
         return next((e for e in self.events if e.id == self.event_id), None)
 
 
