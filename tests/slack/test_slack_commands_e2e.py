@@ -247,3 +247,14 @@ async def test_bad_signature_and_stale_timestamp_rejected(stack: LocalStack) -> 
     assert bad.status == 401 and stale.status == 401
     stack.wait_idle()
     assert "views.open" not in methods(stack)
+
+
+async def test_book_click_sends_the_site_only_the_create(stack: LocalStack) -> None:
+    # the event read for the confirmation travels with the booking: no second look-up
+    message = await run(stack, "/book", "demo with ana@acme.com next tue 3pm")
+    stack.sandbox.clear_requests()
+    await click(stack, message, ActionId.BOOK_SLOT.value)
+    assert stack.booking_count() == 1
+    sent = [(r.method, r.path.split("?")[0]) for r in stack.sandbox.requests]
+    assert sent[0][0] == "POST" and "/bookings/create/" in sent[0][1], sent
+    assert not [p for _, p in sent if "/bookings/event" in p or "/calendars" in p], sent
