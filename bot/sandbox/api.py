@@ -12,14 +12,14 @@ from __future__ import annotations
 import html
 import re
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.sandbox import seed, users
-from bot.sandbox.faults import Faults
+from bot.sandbox.faults import Faults, after_pause
 from bot.sandbox.lifecycle import Lifecycle
 from bot.sandbox.slots import (
     UTC,
@@ -44,6 +44,8 @@ SLOT_TAKEN = (
 SAVED = "Settings have been successfully saved."
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 BLOCKING = ("scheduled", "pending")
+#: a route's answer: the JSON body, or (a racing create) a coroutine that gives it
+Answer = dict[str, Any] | Awaitable[dict[str, Any]]
 
 
 class ApiError(Exception):
@@ -134,7 +136,7 @@ class SiteApi:
         self.integrations = integrations
         self.lifecycle = Lifecycle(store)
         # (method, pattern, handler); patterns are matched against the whole route
-        self.routes: list[tuple[str, re.Pattern[str], Callable[[Call], dict[str, Any]]]] = [
+        self.routes: list[tuple[str, re.Pattern[str], Callable[[Call], Answer]]] = [
             ("GET", re.compile(r"/calendars"), self.calendars),
             ("GET", re.compile(r"/bookings"), self.bookings),
             ("GET", re.compile(r"/bookings/event/(\d+)"), self.event),
@@ -150,7 +152,7 @@ class SiteApi:
 
     def match(
         self, method: str, route: str
-    ) -> tuple[Callable[[Call], dict[str, Any]], tuple[str, ...]] | None:
+    ) -> tuple[Callable[[Call], Answer], tuple[str, ...]] | None:
         for verb, pattern, handler in self.routes:
             found = pattern.fullmatch(route.rstrip("/") or "/")
             if found and verb == method:
@@ -221,7 +223,7 @@ class SiteApi:
             "id": row.id,
             "calendar_id": str(row.calendar_id),
             "event_id": str(row.event_id),
-            "group_id": str(row.id),
+            "group_id": str(row.group_id or row.id),
             "hash": row.hash,
             "person_user_id": None,
             "host_user_id": str(row.host_user_id),
@@ -351,7 +353,7 @@ class SiteApi:
             answer["invalid_dates"] = True
         return answer
 
-    def create(self, call: Call) -> dict[str, Any]:
+    def create(self, call: Call) -> Answer:
         event = self._active_event(call.ids[0], call.user)
         if event is None:
             raise plugin_error("Sorry, the event could not be found.", 404)
@@ -397,28 +399,33 @@ class SiteApi:
             raise plugin_error(SLOT_TAKEN, 422)
 
         first, _, last = text["name"].partition(" ")
-        row = self.store.insert_booking(
-            {
-                "hash": secrets.token_hex(16),
-                "calendar_id": calendar.id,
-                "event_id": event.id,
-                "host_user_id": calendar.user_id,
-                "first_name": first,
-                "last_name": last.strip(),
-                "email": text["email"],
-                "phone": place if location == "phone_guest" else text.get("phone_number", ""),
-                "message": text.get("message", ""),
-                "person_time_zone": text["timezone"],
-                "start_time": wall(start),
-                "end_time": wall(end),
-                "slot_minutes": duration,
-                "status": text.get("status", ""),
-                "location_type": location,
-                "location_description": place,
-                "guests": _guest_emails(body.get("guests")),
-                "created_at": wall(call.now.astimezone(UTC)),
-            }
-        )
+        values: dict[str, Any] = {
+            "hash": secrets.token_hex(16),
+            "calendar_id": calendar.id,
+            "event_id": event.id,
+            "host_user_id": calendar.user_id,
+            "first_name": first,
+            "last_name": last.strip(),
+            "email": text["email"],
+            "phone": place if location == "phone_guest" else text.get("phone_number", ""),
+            "message": text.get("message", ""),
+            "person_time_zone": text["timezone"],
+            "start_time": wall(start),
+            "end_time": wall(end),
+            "slot_minutes": duration,
+            "status": text.get("status", ""),
+            "location_type": location,
+            "location_description": place,
+            "guests": _guest_emails(body.get("guests")),
+            "created_at": wall(call.now.astimezone(UTC)),
+        }
+        if call.faults is not None and call.faults.race:  # checked now, inserted later
+            values["group_id"] = self.store.next_group_id()
+            return after_pause(call.faults.race, lambda: self._insert(values))
+        return self._insert(values)
+
+    def _insert(self, values: dict[str, Any]) -> dict[str, Any]:
+        row = self.store.insert_booking(values)
         return {"message": "Booking has been created", "booking": self._booking_json(row)}
 
     def bookings(self, call: Call) -> dict[str, Any]:
@@ -476,7 +483,20 @@ class SiteApi:
         return answer
 
     def schedules(self, call: Call) -> dict[str, Any]:
-        rows = self.store.bookings_by_host(users.schedule_scope(call.user))
+        """The host's bookings. As on 2.0.0 the list shows one row per `group_id`, so
+        bookings that raced into one group hide each other; `search=` (attendee email
+        or name) lists each one."""
+        search = call.params.get("search", "").strip()
+        if search:
+            rows = self.store.search_host_bookings(users.schedule_scope(call.user), search)
+        else:
+            seen: set[int] = set()
+            rows = []
+            for row in self.store.bookings_by_host(users.schedule_scope(call.user)):
+                group = row.group_id or row.id
+                if group not in seen:
+                    seen.add(group)
+                    rows.append(row)
         now = call.now.astimezone(UTC)
         period = call.params.get("period", "upcoming")
         if period == "upcoming":

@@ -14,6 +14,7 @@ import asyncio
 import base64
 import binascii
 import hmac
+import inspect
 import json
 import logging
 import threading
@@ -124,14 +125,28 @@ class SandboxApp:
             return await self.control(request)
         self.requests.append(RequestRecord(request.method, request.path_qs))
         faults = self.faults.take(request.path_qs)
-        if faults is not None:
-            if faults.latency:
-                await asyncio.sleep(faults.latency)
-            if faults.hang:
-                return await self._hang(request)
-            if faults.status is not None or faults.html:
-                return _fault_response(faults)
-        return await self.site(request, faults)
+        if faults is not None and not faults.after:
+            misbehaving = await self._misbehave(request, faults)
+            if misbehaving is not None:
+                return misbehaving
+        answer = await self.site(request, faults)
+        if faults is not None and faults.after:  # the work is done; the answer goes astray
+            return await self._misbehave(request, faults) or answer
+        return answer
+
+    async def _misbehave(self, request: web.Request, faults: Faults) -> web.StreamResponse | None:
+        """Apply `faults` to this request: an answer instead of the real one, or None."""
+        if faults.latency:
+            await asyncio.sleep(faults.latency)
+        if faults.drop:
+            if request.transport is not None:
+                request.transport.abort()  # the client sees the connection reset, no answer
+            return web.Response(status=499)
+        if faults.hang:
+            return await self._hang(request)
+        if faults.status is not None or faults.html:
+            return _fault_response(faults)
+        return None
 
     async def _hang(self, request: web.Request) -> web.StreamResponse:
         """Answer nothing until the client goes away (or the sandbox stops)."""
@@ -234,7 +249,10 @@ class SandboxApp:
                 url_for=url_for,
                 ids=ids,
             )
-            return _json(handler(call))
+            answer = handler(call)
+            if inspect.isawaitable(answer):
+                answer = await answer
+            return _json(answer)
         except ApiError as error:
             return _json(error.body, error.status)
         except Exception:

@@ -2,13 +2,25 @@
 
 A `Faults` value applies to every API request whose path (with query) contains `path`
 (all when None), for the next `count` such requests (for ever when None).
+
+By default a fault replaces the request: nothing is done on the site. With `after=True`
+the site does the work first (a create books) and then answers late (`latency`), never
+(`hang`), with an error (`status`, `html`) or by dropping the connection (`drop`): the
+ambiguous answers a client sees from a real site when its answer is lost on the way.
+`race` makes creates non-atomic, as they are on a real 2.0.0 site: the availability
+check and the insert are `race` seconds apart, so concurrent creates on one slot can all
+pass the check and all book, and share the `group_id` they computed as max+1.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 HTML_PAGE = (
     "<!DOCTYPE html>\n<html><head><title>Briefly unavailable</title></head>"
@@ -27,10 +39,15 @@ class Faults:
     count: int | None = None  # apply to the next N matching requests, then clear
     path: str | None = None  # only requests whose path+query contains this
     no_store: bool = False  # POST /integrations answers success but stores nothing
+    after: bool = False  # do the real work first, then misbehave (the write happened)
+    drop: bool = False  # close the connection without an answer
+    race: float = 0.0  # creates: seconds between the availability check and the insert
 
     def __post_init__(self) -> None:
         if self.latency < 0:
             raise ValueError("latency must be >= 0 seconds")
+        if self.race < 0:
+            raise ValueError("race must be >= 0 seconds")
         if self.status is not None and not (self.status == 429 or 400 <= self.status <= 599):
             raise ValueError("status must be 429 or an error status (4xx/5xx)")
         if self.count is not None and self.count < 1:
@@ -58,6 +75,12 @@ class Faults:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+async def after_pause(seconds: float, work: Callable[[], T]) -> T:
+    """Run `work` after `seconds`: the gap a racing create leaves between check and insert."""
+    await asyncio.sleep(seconds)
+    return work()
 
 
 class FaultState:

@@ -174,10 +174,28 @@ class Sandbox:
         count: int | None = None,
         path: str | None = None,
         no_store: bool = False,
+        *,
+        after: bool = False,
+        drop: bool = False,
+        race: float = 0.0,
     ) -> None:
         """Misbehave on the next `count` API requests (all when None) whose path contains
         `path`; see `Faults`. Replaces any faults set before."""
-        self._faults.set(Faults(latency, status, html, hang, retry_after, count, path, no_store))
+        self._faults.set(
+            Faults(
+                latency,
+                status,
+                html,
+                hang,
+                retry_after,
+                count,
+                path,
+                no_store,
+                after=after,
+                drop=drop,
+                race=race,
+            )
+        )
 
     def clear_faults(self) -> None:
         self._faults.clear()

@@ -41,7 +41,8 @@ CREATE TABLE IF NOT EXISTS bookings (
     location_type TEXT NOT NULL,
     location_description TEXT NOT NULL,
     guests TEXT NOT NULL,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    group_id INTEGER
 );
 CREATE INDEX IF NOT EXISTS bookings_host_start ON bookings (host_user_id, start_time);
 CREATE INDEX IF NOT EXISTS bookings_email ON bookings (email);
@@ -71,6 +72,7 @@ class BookingRow:
     location_description: str
     guests: list[str]
     created_at: str
+    group_id: int | None = None  # the site's group (max+1 at create; may be shared)
 
 
 class SandboxStore:
@@ -79,6 +81,7 @@ class SandboxStore:
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.executescript(SCHEMA)
+        self._add_group_column()
         self._seed(integrations, team)
         self.users = {
             u.id: u for u in (seed.User(**json.loads(r["data"])) for r in self._all("users"))
@@ -88,6 +91,12 @@ class SandboxStore:
 
     def close(self) -> None:
         self.conn.close()
+
+    def _add_group_column(self) -> None:
+        """Databases written before `group_id` existed get the column (NULL = its id)."""
+        columns = {r["name"] for r in self.conn.execute("PRAGMA table_info(bookings)")}
+        if "group_id" not in columns:
+            self.conn.execute("ALTER TABLE bookings ADD COLUMN group_id INTEGER")
 
     def _all(self, table: str) -> list[sqlite3.Row]:
         return self.conn.execute(f"SELECT data FROM {table} ORDER BY id").fetchall()
@@ -128,8 +137,14 @@ class SandboxStore:
         ).fetchall()
         return [_booking(r) for r in rows]
 
+    def next_group_id(self) -> int:
+        """max+1, as the site computes it: without a lock, so racing creates may share it."""
+        row = self.conn.execute("SELECT MAX(COALESCE(group_id, id)) FROM bookings").fetchone()
+        return int(row[0] or 0) + 1
+
     def insert_booking(self, values: dict[str, Any]) -> BookingRow:
         values = dict(values, guests=json.dumps(values["guests"]))
+        values.setdefault("group_id", self.next_group_id())
         columns = ", ".join(values)
         marks = ", ".join("?" for _ in values)
         cursor = self.conn.execute(
@@ -156,6 +171,19 @@ class SandboxStore:
         rows = self.conn.execute(
             "SELECT * FROM bookings WHERE lower(email) = lower(?) ORDER BY start_time, id",
             (email,),
+        ).fetchall()
+        return [_booking(r) for r in rows]
+
+    def search_host_bookings(self, host_user_id: int | None, text: str) -> list[BookingRow]:
+        """The host's bookings (None: every host's) whose attendee email or name contains
+        `text` (any case)."""
+        escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{escaped}%"
+        rows = self.conn.execute(
+            "SELECT * FROM bookings WHERE (? IS NULL OR host_user_id = ?) AND ("
+            " lower(email) LIKE ? ESCAPE '\\' OR lower(first_name || ' ' || last_name)"
+            " LIKE ? ESCAPE '\\') ORDER BY start_time, id",
+            (host_user_id, host_user_id, like, like),
         ).fetchall()
         return [_booking(r) for r in rows]
 
