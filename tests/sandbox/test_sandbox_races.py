@@ -50,12 +50,12 @@ def listed_ids(api: httpx.Client, **params: object) -> list[int]:
     return [row["id"] for row in response.json()["schedules"]["data"]]
 
 
-async def test_racing_creates_on_one_slot_both_book_and_the_list_hides_one(
+def test_racing_creates_on_one_slot_both_book_and_the_list_hides_one(
     sandbox: Sandbox, api: httpx.Client
 ) -> None:
     slot = first_slot(api)
     sandbox.set_faults(race=0.2, path=CREATE)
-    statuses = await create_together(sandbox, slot, ["ann@example.net", "ben@example.net"])
+    statuses = asyncio.run(create_together(sandbox, slot, ["ann@example.net", "ben@example.net"]))
     assert statuses == [200, 200]
 
     found = {
@@ -73,11 +73,9 @@ async def test_racing_creates_on_one_slot_both_book_and_the_list_hides_one(
     assert len([i for i in listed if i in (ann[0], ben[0])]) == 1
 
 
-async def test_without_the_race_the_second_create_is_refused(
-    sandbox: Sandbox, api: httpx.Client
-) -> None:
+def test_without_the_race_the_second_create_is_refused(sandbox: Sandbox, api: httpx.Client) -> None:
     slot = first_slot(api)
-    statuses = await create_together(sandbox, slot, ["ann@example.net", "ben@example.net"])
+    statuses = asyncio.run(create_together(sandbox, slot, ["ann@example.net", "ben@example.net"]))
     assert sorted(statuses) == [200, 422]
     refused = book(api, 1, slot, email="cy@example.net")
     assert refused.status_code == 422 and SLOT_TAKEN in refused.json()["message"]
