@@ -37,6 +37,16 @@ class Claim:
     owner: bool
     result: dict[str, Any] | None = None
     timed_out: bool = False
+    slot_busy: bool = False  # timed out because another intent held the slot lock
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """Something to deliver once (a DM, an announcement), leased to one caller at a time."""
+
+    item_id: str
+    payload: dict[str, Any]
+    attempts: int
 
 
 @dataclass(frozen=True)
@@ -44,7 +54,7 @@ class ClaimAttempt:
     """One atomic try at a key, as a backend reports it."""
 
     owned: bool
-    state: Literal["pending", "done", "absent"]
+    state: Literal["pending", "done", "absent", "slot_busy"]
     result: dict[str, Any] | None = None
 
 
@@ -55,6 +65,7 @@ class StoreOptions:
     poll_max: float = 0.25
     clock: Clock = field(default=time.time)  # wall clock in seconds; injectable for tests
     purge_every: float = 3600.0  # expired keys are deleted by claim() at most this often
+    outbox_keep: float = 7 * 86400.0  # delivered outbox rows are kept this long (never twice)
 
 
 def check_key(name: str, value: object) -> str:
@@ -95,19 +106,34 @@ class Store(ABC):
         self._tokens: dict[str, str] = {}  # key -> token of the claims this process owns
         self._closed = False
         self._next_purge = 0.0
+        #: calls that reached the database (one transaction each); benchmarks count them
+        self.round_trips = 0
 
     # -- idempotency keys ------------------------------------------------------------
 
     async def claim(
-        self, key: str, ttl_seconds: float = 86400, wait_seconds: float = 10.0
+        self,
+        key: str,
+        ttl_seconds: float = 86400,
+        wait_seconds: float = 10.0,
+        *,
+        slot: str | None = None,
     ) -> Claim:
         """Atomically become the one owner of `key`, or get the owner's result.
 
         A non-owner polls while the owner is still working, up to `wait_seconds`. If the
         owner releases the key or its pending lease runs out meanwhile, this caller takes
         the key over and becomes the owner.
+
+        `slot` (e.g. "slot:host:7:2025-01-07T15:00Z") is also locked, in the same
+        transaction: owning the key means holding the slot, so two intents for one slot
+        (two members, two processes) never work at once. The lock goes with `complete()` or
+        `release()` (same transaction) or when the lease runs out. While another intent
+        holds the slot this call waits; after `wait_seconds` it answers `slot_busy`.
         """
         check_key("key", key)
+        if slot is not None:
+            check_key("slot", slot)
         if ttl_seconds <= 0:
             raise ValueError("ttl_seconds must be positive")
         if wait_seconds < 0:
@@ -121,7 +147,7 @@ class Store(ABC):
             token = uuid.uuid4().hex
             now = self.options.clock()
             attempt = await self._try_claim(
-                key, token, now, now + self.options.lease_seconds, float(ttl_seconds)
+                key, token, now, now + self.options.lease_seconds, float(ttl_seconds), slot
             )
             if attempt.owned:
                 self._tokens[key] = token
@@ -132,18 +158,40 @@ class Store(ABC):
                 continue  # released between our insert and our read: try again at once
             remaining = deadline - loop.time()
             if remaining <= 0:
-                log.info("claim %r still pending after %.1fs; giving up waiting", key, wait_seconds)
-                return Claim(key=key, owner=False, timed_out=True)
+                busy = attempt.state == "slot_busy"
+                log.info(
+                    "claim %r still %s after %.1fs; giving up waiting",
+                    key,
+                    "waiting for its slot" if busy else "pending",
+                    wait_seconds,
+                )
+                return Claim(key=key, owner=False, timed_out=True, slot_busy=busy)
             await asyncio.sleep(min(delay, remaining))
             delay = min(delay * 2, self.options.poll_max)
 
-    async def complete(self, key: str, result: dict[str, Any]) -> None:
-        """Record the owner's result; later claims of `key` get it until the key's TTL ends."""
+    async def complete(
+        self,
+        key: str,
+        result: dict[str, Any],
+        *,
+        outbox: dict[str, dict[str, Any]] | None = None,
+        outbox_delay: float = 0.0,
+    ) -> None:
+        """Record the owner's result; later claims of `key` get it until the key's TTL ends.
+
+        `outbox` ({item id: payload}) is queued in the same transaction, due after
+        `outbox_delay` seconds (items already queued are kept as they are): the result
+        and what must be delivered because of it are saved together or not at all."""
         check_key("key", key)
         text = dump_json("result", result)
+        items = [
+            (check_key("outbox id", i), dump_json("outbox payload", p))
+            for i, p in (outbox or {}).items()
+        ]
         self._check_open()
         token = self._tokens.pop(key, None)
-        if not await self._complete(key, token, text, self.options.clock()):
+        now = self.options.clock()
+        if not await self._complete(key, token, text, now, items, now + outbox_delay):
             log.warning(
                 "claim %r was taken over by another caller before it completed; "
                 "the other caller's outcome stands",
@@ -156,6 +204,48 @@ class Store(ABC):
         self._check_open()
         token = self._tokens.pop(key, None)
         await self._release(key, token)
+
+    # -- outbox ----------------------------------------------------------------------
+
+    async def outbox_add(
+        self, item_id: str, payload: dict[str, Any], *, delay: float = 0.0, sent: bool = False
+    ) -> bool:
+        """Queue `payload` for delivery; False when `item_id` is queued or delivered already.
+
+        `sent=True` records a delivery made while the store was unreachable (an item
+        still pending under that id is marked delivered)."""
+        check_key("outbox id", item_id)
+        text = dump_json("outbox payload", payload)
+        self._check_open()
+        now = self.options.clock()
+        return await self._outbox_add(item_id, text, now, now + delay, sent)
+
+    async def outbox_take(self, item_id: str, lease_seconds: float = 60.0) -> OutboxItem | None:
+        """Lease one pending item now (due or not); None when delivered or leased elsewhere."""
+        check_key("outbox id", item_id)
+        self._check_open()
+        now = self.options.clock()
+        items = await self._outbox_lease(item_id, now, now + lease_seconds, 1)
+        return items[0] if items else None
+
+    async def outbox_due(self, limit: int = 20, lease_seconds: float = 60.0) -> list[OutboxItem]:
+        """Lease up to `limit` pending items whose time has come (oldest first)."""
+        self._check_open()
+        now = self.options.clock()
+        return await self._outbox_lease(None, now, now + lease_seconds, limit)
+
+    async def outbox_done(self, item_id: str) -> None:
+        """Mark a leased item delivered: it is never handed out again."""
+        check_key("outbox id", item_id)
+        self._check_open()
+        await self._outbox_finish(item_id, self.options.clock(), None)
+
+    async def outbox_retry(self, item_id: str, delay: float) -> None:
+        """Give a leased item back, due again in `delay` seconds."""
+        check_key("outbox id", item_id)
+        self._check_open()
+        now = self.options.clock()
+        await self._outbox_finish(item_id, now, now + max(0.0, delay))
 
     # -- settings --------------------------------------------------------------------
 
@@ -239,13 +329,44 @@ class Store(ABC):
 
     @abstractmethod
     async def _try_claim(
-        self, key: str, token: str, now: float, lease_until: float, ttl: float
+        self,
+        key: str,
+        token: str,
+        now: float,
+        lease_until: float,
+        ttl: float,
+        slot: str | None,
     ) -> ClaimAttempt:
-        """Insert a pending row, or take over an expired one, in one atomic step."""
+        """Insert a pending row, or take over an expired one, and lock `slot` (when
+        given; a slot held by another live claim undoes it all: `slot_busy`), in one
+        atomic step."""
 
     @abstractmethod
-    async def _complete(self, key: str, token: str | None, result: str, now: float) -> bool:
-        """Mark done with `result`; False when someone else holds the key now."""
+    async def _complete(
+        self,
+        key: str,
+        token: str | None,
+        result: str,
+        now: float,
+        outbox: list[tuple[str, str]],
+        outbox_due: float,
+    ) -> bool:
+        """Mark done with `result`, free the claim's slot, queue `outbox`; False when
+        someone else holds the key now (the outbox is queued anyway)."""
+
+    @abstractmethod
+    async def _outbox_add(
+        self, item_id: str, payload: str, now: float, due: float, sent: bool
+    ) -> bool: ...
+
+    @abstractmethod
+    async def _outbox_lease(
+        self, item_id: str | None, now: float, lease_until: float, limit: int
+    ) -> list[OutboxItem]: ...
+
+    @abstractmethod
+    async def _outbox_finish(self, item_id: str, now: float, due_again: float | None) -> None:
+        """Delivered (`due_again` None) or back in the queue, due at `due_again`."""
 
     @abstractmethod
     async def _release(self, key: str, token: str | None) -> None: ...

@@ -18,9 +18,19 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import psycopg
+from psycopg import errors as pg_errors
 from psycopg_pool import AsyncConnectionPool
 
-from bot.store.base import SCHEMA_VERSION, ClaimAttempt, Store, StoreError, StoreOptions, load_json
+from bot.store.base import (
+    SCHEMA_VERSION,
+    ClaimAttempt,
+    OutboxItem,
+    Store,
+    StoreError,
+    StoreOptions,
+    load_json,
+    log,
+)
 from bot.store.urls import PostgresTarget, mask_url, scrub
 
 T = TypeVar("T")
@@ -48,6 +58,8 @@ class PostgresStore(Store):
         self._keys = prefix + "idempotency_keys"
         self._kv = prefix + "kv_settings"
         self._version = prefix + "schema_version"
+        self._slots = prefix + "slot_locks"
+        self._outbox = prefix + "outbox"
         # Shown in pg_stat_activity, so an operator can tell the bot's connections apart.
         self.application_name = "fluentbooking-bot" + (f":{target.schema}" if target.schema else "")
 
@@ -108,12 +120,16 @@ class PostgresStore(Store):
             ) from None
         self._pool = pool
 
-    async def _migrate(self, conn: psycopg.AsyncConnection[Any]) -> None:
+    async def _migrate(
+        self, conn: psycopg.AsyncConnection[Any], *, create_schema: bool = True
+    ) -> None:
+        """Create what is missing. `create_schema=False` (healing a running store): a
+        schema that was dropped stays dropped, only tables missing in it are made."""
         schema = self.target.schema
         lock_id = _advisory_lock_id(f"bot.store:{schema or ''}")
         async with conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock_id,))
-            if schema:
+            if schema and create_schema:
                 await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
             await conn.execute(
                 f"CREATE TABLE IF NOT EXISTS {self._version} ("
@@ -135,6 +151,22 @@ class PostgresStore(Store):
                 f"CREATE TABLE IF NOT EXISTS {self._kv} ("
                 " namespace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
                 " updated_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (namespace, key))"
+            )
+            await conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {self._slots} ("
+                " slot TEXT PRIMARY KEY, owner TEXT NOT NULL,"
+                " expires_at DOUBLE PRECISION NOT NULL)"
+            )
+            await conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {self._outbox} ("
+                " id TEXT PRIMARY KEY, payload TEXT NOT NULL,"
+                " state TEXT NOT NULL CHECK (state IN ('pending', 'sent')),"
+                " attempts INTEGER NOT NULL DEFAULT 0,"
+                " due_at DOUBLE PRECISION NOT NULL, lease_until DOUBLE PRECISION,"
+                " created_at DOUBLE PRECISION NOT NULL, sent_at DOUBLE PRECISION)"
+            )
+            await conn.execute(
+                f"CREATE INDEX IF NOT EXISTS outbox_due ON {self._outbox} (state, due_at)"
             )
             cur = await conn.execute(f"SELECT version FROM {self._version} WHERE id = 1")
             row = await cur.fetchone()
@@ -165,9 +197,19 @@ class PostgresStore(Store):
         pool = self._pool
         if pool is None:
             raise StoreError(f"the state store ({self.location}) is closed")
+        self.round_trips += 1
         try:
             async with pool.connection() as conn:
-                return await fn(conn)
+                try:
+                    return await fn(conn)
+                except pg_errors.UndefinedTable as exc:
+                    log.warning(
+                        "the state store (%s) lost its tables (%s); creating them again",
+                        self.location,
+                        self._scrub(exc),
+                    )
+                    await self._migrate(conn, create_schema=False)
+                    return await fn(conn)
         except psycopg.Error as exc:
             raise StoreError(
                 f"the state store ({self.location}) failed to {what}: {self._scrub(exc)}"
@@ -176,7 +218,13 @@ class PostgresStore(Store):
     # -- primitives ------------------------------------------------------------------
 
     async def _try_claim(
-        self, key: str, token: str, now: float, lease_until: float, ttl: float
+        self,
+        key: str,
+        token: str,
+        now: float,
+        lease_until: float,
+        ttl: float,
+        slot: str | None,
     ) -> ClaimAttempt:
         async def work(conn: psycopg.AsyncConnection[Any]) -> ClaimAttempt:
             async with conn.transaction():
@@ -192,6 +240,14 @@ class PostgresStore(Store):
                     (key, token, ttl, lease_until, now, now),
                 )
                 if await cur.fetchone() is not None:
+                    if slot is not None and not await self._lock_slot(
+                        conn, slot, token, now, lease_until
+                    ):
+                        await conn.execute(
+                            f"DELETE FROM {self._keys} WHERE key = %s AND owner = %s",
+                            (key, token),
+                        )
+                        return ClaimAttempt(owned=False, state="slot_busy")
                     return ClaimAttempt(owned=True, state="pending")
                 cur = await conn.execute(
                     f"SELECT state, result FROM {self._keys} WHERE key = %s", (key,)
@@ -203,9 +259,54 @@ class PostgresStore(Store):
 
         return await self._run("claim a key", work)
 
-    async def _complete(self, key: str, token: str | None, result: str, now: float) -> bool:
+    async def _lock_slot(
+        self,
+        conn: psycopg.AsyncConnection[Any],
+        slot: str,
+        token: str,
+        now: float,
+        lease_until: float,
+    ) -> bool:
+        cur = await conn.execute(
+            f"INSERT INTO {self._slots} AS s (slot, owner, expires_at) VALUES (%s, %s, %s)"
+            " ON CONFLICT (slot) DO UPDATE SET owner = excluded.owner,"
+            " expires_at = excluded.expires_at WHERE s.expires_at <= %s RETURNING owner",
+            (slot, token, lease_until, now),
+        )
+        return await cur.fetchone() is not None
+
+    async def _queue(
+        self,
+        conn: psycopg.AsyncConnection[Any],
+        item_id: str,
+        payload: str,
+        state: str,
+        now: float,
+        due: float,
+    ) -> bool:
+        cur = await conn.execute(
+            f"INSERT INTO {self._outbox}"
+            " (id, payload, state, attempts, due_at, lease_until, created_at, sent_at)"
+            " VALUES (%s, %s, %s, 0, %s, NULL, %s, %s) ON CONFLICT (id) DO NOTHING",
+            (item_id, payload, state, due, now, now if state == "sent" else None),
+        )
+        return cur.rowcount == 1
+
+    async def _complete(
+        self,
+        key: str,
+        token: str | None,
+        result: str,
+        now: float,
+        outbox: list[tuple[str, str]],
+        outbox_due: float,
+    ) -> bool:
         async def work(conn: psycopg.AsyncConnection[Any]) -> bool:
             async with conn.transaction():
+                if token is not None:
+                    await conn.execute(f"DELETE FROM {self._slots} WHERE owner = %s", (token,))
+                for item_id, payload in outbox:
+                    await self._queue(conn, item_id, payload, "pending", now, outbox_due)
                 cur = await conn.execute(
                     f"UPDATE {self._keys} SET state = 'done', result = %s,"
                     " expires_at = %s + ttl_seconds"
@@ -228,13 +329,79 @@ class PostgresStore(Store):
 
     async def _release(self, key: str, token: str | None) -> None:
         async def work(conn: psycopg.AsyncConnection[Any]) -> None:
-            await conn.execute(
-                f"DELETE FROM {self._keys} WHERE key = %s AND state = 'pending'"
-                " AND (%s::text IS NULL OR owner = %s::text)",
-                (key, token, token),
-            )
+            async with conn.transaction():
+                if token is not None:
+                    await conn.execute(f"DELETE FROM {self._slots} WHERE owner = %s", (token,))
+                await conn.execute(
+                    f"DELETE FROM {self._keys} WHERE key = %s AND state = 'pending'"
+                    " AND (%s::text IS NULL OR owner = %s::text)",
+                    (key, token, token),
+                )
 
         await self._run("release a key", work)
+
+    # -- outbox ----------------------------------------------------------------------
+
+    async def _outbox_add(
+        self, item_id: str, payload: str, now: float, due: float, sent: bool
+    ) -> bool:
+        async def work(conn: psycopg.AsyncConnection[Any]) -> bool:
+            async with conn.transaction():
+                state = "sent" if sent else "pending"
+                if await self._queue(conn, item_id, payload, state, now, due):
+                    return True
+                if sent:
+                    await conn.execute(
+                        f"UPDATE {self._outbox} SET state = 'sent', sent_at = %s,"
+                        " lease_until = NULL WHERE id = %s AND state = 'pending'",
+                        (now, item_id),
+                    )
+                return False
+
+        return await self._run("queue a delivery", work)
+
+    async def _outbox_lease(
+        self, item_id: str | None, now: float, lease_until: float, limit: int
+    ) -> list[OutboxItem]:
+        async def work(conn: psycopg.AsyncConnection[Any]) -> list[OutboxItem]:
+            free = "state = 'pending' AND (lease_until IS NULL OR lease_until <= %s)"
+            if item_id is not None:
+                pick = f"SELECT id FROM {self._outbox} WHERE id = %s AND {free} FOR UPDATE"
+                args: tuple[Any, ...] = (item_id, now)
+            else:
+                pick = (
+                    f"SELECT id FROM {self._outbox} WHERE due_at <= %s AND {free}"
+                    " ORDER BY due_at, id LIMIT %s FOR UPDATE SKIP LOCKED"
+                )
+                args = (now, now, limit)
+            cur = await conn.execute(
+                f"UPDATE {self._outbox} AS o SET lease_until = %s, attempts = o.attempts + 1"
+                f" WHERE o.id IN ({pick}) AND o.state = 'pending'"
+                " AND (o.lease_until IS NULL OR o.lease_until <= %s)"
+                " RETURNING o.id, o.payload, o.attempts",
+                (lease_until, *args, now),
+            )
+            rows = await cur.fetchall()
+            return [OutboxItem(r[0], load_json(r[1]) or {}, int(r[2])) for r in rows]
+
+        return await self._run("lease deliveries", work)
+
+    async def _outbox_finish(self, item_id: str, now: float, due_again: float | None) -> None:
+        async def work(conn: psycopg.AsyncConnection[Any]) -> None:
+            if due_again is None:
+                await conn.execute(
+                    f"UPDATE {self._outbox} SET state = 'sent', sent_at = %s,"
+                    " lease_until = NULL WHERE id = %s",
+                    (now, item_id),
+                )
+            else:
+                await conn.execute(
+                    f"UPDATE {self._outbox} SET due_at = %s, lease_until = NULL"
+                    " WHERE id = %s AND state = 'pending'",
+                    (due_again, item_id),
+                )
+
+        await self._run("record a delivery", work)
 
     async def _get_value(self, namespace: str, key: str) -> str | None:
         async def work(conn: psycopg.AsyncConnection[Any]) -> str | None:
@@ -270,13 +437,20 @@ class PostgresStore(Store):
     async def _purge(self, now: float) -> int:
         async def work(conn: psycopg.AsyncConnection[Any]) -> int:
             cur = await conn.execute(f"DELETE FROM {self._keys} WHERE expires_at <= %s", (now,))
-            return cur.rowcount
+            purged = cur.rowcount
+            await conn.execute(f"DELETE FROM {self._slots} WHERE expires_at <= %s", (now,))
+            await conn.execute(
+                f"DELETE FROM {self._outbox} WHERE state = 'sent' AND sent_at <= %s",
+                (now - self.options.outbox_keep,),
+            )
+            return purged
 
         return await self._run("purge expired keys", work)
 
     async def _ping(self) -> None:
         async def work(conn: psycopg.AsyncConnection[Any]) -> None:
-            await conn.execute("SELECT 1")
+            # a table, not just "SELECT 1": a dropped schema makes the store unusable
+            await conn.execute(f"SELECT 1 FROM {self._kv} LIMIT 1")
 
         await self._run("answer a ping", work)
 

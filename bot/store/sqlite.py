@@ -12,6 +12,7 @@ write lock up front so insert-or-take-over is one atomic step across processes.
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import threading
 import time
@@ -21,6 +22,7 @@ from typing import TypeVar
 from bot.store.base import (
     SCHEMA_VERSION,
     ClaimAttempt,
+    OutboxItem,
     Store,
     StoreError,
     StoreOptions,
@@ -55,7 +57,34 @@ _SCHEMA = [
         updated_at REAL NOT NULL,
         PRIMARY KEY (namespace, key)
     )""",
+    """CREATE TABLE IF NOT EXISTS slot_locks (
+        slot TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        expires_at REAL NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS outbox (
+        id TEXT PRIMARY KEY,
+        payload TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'sent')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        due_at REAL NOT NULL,
+        lease_until REAL,
+        created_at REAL NOT NULL,
+        sent_at REAL
+    )""",
+    "CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, due_at)",
 ]
+
+_LOCK_SLOT = """
+INSERT INTO slot_locks (slot, owner, expires_at) VALUES (?, ?, ?)
+ON CONFLICT (slot) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+WHERE slot_locks.expires_at <= ?
+"""
+
+_OUTBOX_QUEUE = """
+INSERT INTO outbox (id, payload, state, attempts, due_at, lease_until, created_at, sent_at)
+VALUES (?, ?, ?, 0, ?, NULL, ?, ?) ON CONFLICT (id) DO NOTHING
+"""
 
 _CLAIM = """
 INSERT INTO idempotency_keys (key, state, owner, result, ttl_seconds, expires_at, created_at)
@@ -76,6 +105,8 @@ class SQLiteStore(Store):
         self.target = target
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
+        self._identity: tuple[int, int] | None = None  # (device, inode) of the open file
+        self._gone_logged = False
 
     @property
     def location(self) -> str:
@@ -111,6 +142,51 @@ class SQLiteStore(Store):
             conn.close()
             raise
         self._conn = conn
+        self._identity = self._file_identity()
+
+    def _file_identity(self) -> tuple[int, int] | None:
+        path = self.target.path
+        if path is None:
+            return None
+        try:
+            info = os.stat(path)
+        except FileNotFoundError:
+            return None
+        return info.st_dev, info.st_ino
+
+    def _file_is_gone(self) -> bool:
+        """True when the file we opened was deleted, moved or replaced under us.
+
+        A deleted file stays readable and writable through the open connection (its
+        inode lives on), so without this check the bot would go on writing into a file
+        nobody can see, and lose it all at the next restart."""
+        if self.target.path is None or self._identity is None:
+            return False
+        return self._file_identity() != self._identity
+
+    def _reopen_sync(self) -> sqlite3.Connection:
+        """A new file (and tables) at the configured path, after the old one went away."""
+        path = self.target.path
+        assert path is not None
+        if not self._gone_logged:
+            log.error(
+                "the state store's SQLite file %s was deleted or replaced while the bot ran; "
+                "its idempotency keys and remembered bookings are lost; starting a new file",
+                path,
+            )
+            self._gone_logged = True
+        old, self._conn = self._conn, None
+        if old is not None:
+            old.close()
+        if not path.exists():  # a WAL or shared-memory file left over belongs to the old one
+            for suffix in ("-wal", "-shm"):
+                leftover = path.with_name(path.name + suffix)
+                if leftover.exists():
+                    leftover.unlink()
+        self._open_sync()
+        self._gone_logged = False  # a later loss is logged again
+        assert self._conn is not None
+        return self._conn
 
     @staticmethod
     def _enable_wal(conn: sqlite3.Connection) -> None:
@@ -159,17 +235,33 @@ class SQLiteStore(Store):
     # -- plumbing --------------------------------------------------------------------
 
     async def _run(self, what: str, fn: Callable[[sqlite3.Connection], T]) -> T:
-        conn = self._conn
-        if conn is None:
+        if self._conn is None:
             raise StoreError(f"the state store ({self.location}) is closed")
 
         def call() -> T:
             with self._lock:
-                return fn(conn)
+                conn = self._conn
+                if conn is None:
+                    raise StoreError(f"the state store ({self.location}) is closed")
+                if self._file_is_gone():
+                    conn = self._reopen_sync()
+                try:
+                    return fn(conn)
+                except sqlite3.OperationalError as exc:
+                    if "no such table" not in str(exc):
+                        raise
+                    log.warning(
+                        "the state store (%s) lost its tables (%s); creating them again",
+                        self.location,
+                        exc,
+                    )
+                    self._migrate(conn)
+                    return fn(conn)
 
+        self.round_trips += 1
         try:
             return await asyncio.to_thread(call)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"the state store ({self.location}) failed to {what}: {exc}") from exc
 
     @staticmethod
@@ -186,12 +278,26 @@ class SQLiteStore(Store):
     # -- primitives ------------------------------------------------------------------
 
     async def _try_claim(
-        self, key: str, token: str, now: float, lease_until: float, ttl: float
+        self,
+        key: str,
+        token: str,
+        now: float,
+        lease_until: float,
+        ttl: float,
+        slot: str | None,
     ) -> ClaimAttempt:
         def work(conn: sqlite3.Connection) -> ClaimAttempt:
             def tx() -> ClaimAttempt:
                 cur = conn.execute(_CLAIM, (key, token, ttl, lease_until, now, now))
                 if cur.rowcount == 1:
+                    if slot is not None:
+                        locked = conn.execute(_LOCK_SLOT, (slot, token, lease_until, now))
+                        if locked.rowcount != 1:  # another intent is booking this slot
+                            conn.execute(
+                                "DELETE FROM idempotency_keys WHERE key = ? AND owner = ?",
+                                (key, token),
+                            )
+                            return ClaimAttempt(owned=False, state="slot_busy")
                     return ClaimAttempt(owned=True, state="pending")
                 row = conn.execute(
                     "SELECT state, result FROM idempotency_keys WHERE key = ?", (key,)
@@ -204,9 +310,23 @@ class SQLiteStore(Store):
 
         return await self._run("claim a key", work)
 
-    async def _complete(self, key: str, token: str | None, result: str, now: float) -> bool:
+    async def _complete(
+        self,
+        key: str,
+        token: str | None,
+        result: str,
+        now: float,
+        outbox: list[tuple[str, str]],
+        outbox_due: float,
+    ) -> bool:
         def work(conn: sqlite3.Connection) -> bool:
             def tx() -> bool:
+                if token is not None:
+                    conn.execute("DELETE FROM slot_locks WHERE owner = ?", (token,))
+                for item_id, payload in outbox:
+                    conn.execute(
+                        _OUTBOX_QUEUE, (item_id, payload, "pending", outbox_due, now, None)
+                    )
                 cur = conn.execute(
                     "UPDATE idempotency_keys SET state = 'done', result = ?,"
                     " expires_at = ? + ttl_seconds"
@@ -228,14 +348,86 @@ class SQLiteStore(Store):
         return await self._run("record a result", work)
 
     async def _release(self, key: str, token: str | None) -> None:
-        await self._run(
-            "release a key",
-            lambda conn: conn.execute(
-                "DELETE FROM idempotency_keys"
-                " WHERE key = ? AND state = 'pending' AND (? IS NULL OR owner = ?)",
-                (key, token, token),
-            ),
-        )
+        def work(conn: sqlite3.Connection) -> None:
+            def tx() -> None:
+                if token is not None:
+                    conn.execute("DELETE FROM slot_locks WHERE owner = ?", (token,))
+                conn.execute(
+                    "DELETE FROM idempotency_keys"
+                    " WHERE key = ? AND state = 'pending' AND (? IS NULL OR owner = ?)",
+                    (key, token, token),
+                )
+
+            self._in_write_tx(conn, tx)
+
+        await self._run("release a key", work)
+
+    # -- outbox ----------------------------------------------------------------------
+
+    async def _outbox_add(
+        self, item_id: str, payload: str, now: float, due: float, sent: bool
+    ) -> bool:
+        def work(conn: sqlite3.Connection) -> bool:
+            def tx() -> bool:
+                state = "sent" if sent else "pending"
+                cur = conn.execute(
+                    _OUTBOX_QUEUE, (item_id, payload, state, due, now, now if sent else None)
+                )
+                if cur.rowcount == 1:
+                    return True
+                if sent:
+                    conn.execute(
+                        "UPDATE outbox SET state = 'sent', sent_at = ?, lease_until = NULL"
+                        " WHERE id = ? AND state = 'pending'",
+                        (now, item_id),
+                    )
+                return False
+
+            return self._in_write_tx(conn, tx)
+
+        return await self._run("queue a delivery", work)
+
+    async def _outbox_lease(
+        self, item_id: str | None, now: float, lease_until: float, limit: int
+    ) -> list[OutboxItem]:
+        def work(conn: sqlite3.Connection) -> list[OutboxItem]:
+            def tx() -> list[OutboxItem]:
+                free = "state = 'pending' AND (lease_until IS NULL OR lease_until <= ?)"
+                if item_id is not None:
+                    rows = conn.execute(
+                        f"SELECT id, payload, attempts FROM outbox WHERE id = ? AND {free}",
+                        (item_id, now),
+                    ).fetchall()
+                else:
+                    rows = conn.execute(
+                        f"SELECT id, payload, attempts FROM outbox WHERE due_at <= ? AND {free}"
+                        " ORDER BY due_at, id LIMIT ?",
+                        (now, now, limit),
+                    ).fetchall()
+                items = []
+                for found_id, payload, attempts in rows:
+                    conn.execute(
+                        "UPDATE outbox SET lease_until = ?, attempts = attempts + 1 WHERE id = ?",
+                        (lease_until, found_id),
+                    )
+                    items.append(OutboxItem(found_id, load_json(payload) or {}, attempts + 1))
+                return items
+
+            return self._in_write_tx(conn, tx)
+
+        return await self._run("lease deliveries", work)
+
+    async def _outbox_finish(self, item_id: str, now: float, due_again: float | None) -> None:
+        if due_again is None:
+            sql = "UPDATE outbox SET state = 'sent', sent_at = ?, lease_until = NULL WHERE id = ?"
+            args: tuple[float | str, ...] = (now, item_id)
+        else:
+            sql = (
+                "UPDATE outbox SET due_at = ?, lease_until = NULL"
+                " WHERE id = ? AND state = 'pending'"
+            )
+            args = (due_again, item_id)
+        await self._run("record a delivery", lambda conn: conn.execute(sql, args))
 
     async def _get_value(self, namespace: str, key: str) -> str | None:
         def work(conn: sqlite3.Connection) -> str | None:
@@ -269,9 +461,31 @@ class SQLiteStore(Store):
     async def _purge(self, now: float) -> int:
         def work(conn: sqlite3.Connection) -> int:
             cur = conn.execute("DELETE FROM idempotency_keys WHERE expires_at <= ?", (now,))
-            return cur.rowcount
+            purged = cur.rowcount
+            conn.execute("DELETE FROM slot_locks WHERE expires_at <= ?", (now,))
+            conn.execute(
+                "DELETE FROM outbox WHERE state = 'sent' AND sent_at <= ?",
+                (now - self.options.outbox_keep,),
+            )
+            return purged
 
         return await self._run("purge expired keys", work)
 
     async def _ping(self) -> None:
-        await self._run("answer a ping", lambda conn: conn.execute("SELECT 1").fetchone())
+        watched = self.target.path is not None and self._identity is not None
+        if watched and self._file_identity() is None:
+            if not self._gone_logged:
+                log.error(
+                    "the state store's SQLite file %s is gone (deleted or moved); "
+                    "the next write starts a new, empty one",
+                    self.target.path,
+                )
+                self._gone_logged = True
+            raise StoreError(
+                f"the state store's SQLite file ({self.target.path}) is gone: "
+                "deleted or moved while the bot ran"
+            )
+        await self._run(
+            "answer a ping",
+            lambda conn: conn.execute("SELECT 1 FROM kv_settings LIMIT 1").fetchone(),
+        )

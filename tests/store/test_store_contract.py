@@ -173,14 +173,44 @@ async def test_ping_and_describe(backend: Backend) -> None:
     )
 
 
+def refuse_inserts(backend: Backend, table: str) -> None:
+    """Make every insert into `table` fail inside the database, as a broken one would."""
+    if backend.kind == "sqlite":
+        backend.execute_raw(
+            f"CREATE TRIGGER broken_{table} BEFORE INSERT ON {table}"
+            " BEGIN SELECT RAISE(ABORT, 'disk trouble'); END"
+        )
+    else:
+        backend.execute_raw(
+            f"ALTER TABLE {table} ADD CONSTRAINT broken CHECK (length(key) < 0) NOT VALID"
+        )
+
+
 async def test_database_failing_mid_request_raises_store_error(backend: Backend) -> None:
     store = await backend.open()
-    backend.execute_raw("DROP TABLE idempotency_keys")
+    refuse_inserts(backend, "idempotency_keys")
     with pytest.raises(StoreError, match="failed to claim a key"):
         await store.claim("k")
-    backend.execute_raw("DROP TABLE kv_settings")
+    refuse_inserts(backend, "kv_settings")
     with pytest.raises(StoreError, match="failed to save a setting"):
         await store.set_value("n", "k", {})
+
+
+async def test_tables_dropped_under_a_running_store_are_made_again(
+    backend: Backend, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = await backend.open()
+    await store.set_value("n", "k", {"v": 1})
+    for table in ("idempotency_keys", "kv_settings", "slot_locks", "outbox"):
+        backend.execute_raw(f"DROP TABLE {table}")
+    assert (await store.claim("k")).owner
+    await store.complete("k", {"done": True}, outbox={"dm:1": {"to": "U1"}})
+    assert (await store.claim("k")).result == {"done": True}
+    assert await store.get_value("n", "k") is None  # what was in the dropped table is gone
+    await store.set_value("n", "k", {"v": 2})
+    assert await store.get_value("n", "k") == {"v": 2}
+    assert await store.outbox_take("dm:1") is not None
+    assert "creating them again" in caplog.text
 
 
 async def test_restart_keeps_the_schema_and_its_version(backend: Backend) -> None:
