@@ -13,9 +13,9 @@ from typing import Any
 
 from . import lexicon as lx
 from . import zones
+from .context import Context, split_text
 from .lexicon import DEFAULT_LANGUAGES as GRAMMAR_LANGUAGES
 from .model import NoDateFound, ParsedWhen
-from .resolve import Context, split_text
 
 NO_DATE = "I could not find a date or time in that. Try e.g. 'tomorrow at 3pm' or 'next tue 10:30'."
 

@@ -5,29 +5,17 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TypeVar
 
 from . import spelling, zones
+from .context import Context, split_text
 from .grammar import Clock, DaySpec, Found, Scanner
 from .model import DateParseError, Granularity, ParsedWhen
 
 T = TypeVar("T")
 PART_HOURS = {"morning": (8, 12), "afternoon": (12, 17), "evening": (17, 21)}
-
-
-@dataclass
-class Context:
-    text: str
-    user_zone: str
-    user_tz: tzinfo
-    now_utc: datetime
-    langs: tuple[str, ...]
-
-    @property
-    def today(self) -> date:
-        return self.now_utc.astimezone(self.user_tz).date()
 
 
 def make_context(
@@ -431,32 +419,3 @@ def _dedupe(items: list[T]) -> list[T]:
         if x not in out:
             out.append(x)
     return out
-
-
-_CONNECTOR = re.compile(
-    r"(?i)(?<![\w@])(?:at|on|for|by|from|around|el|le|am|um|a las|à|às|de|para|pour|für)\s*$"
-)
-
-
-def split_text(text: str, spans: list[tuple[int, int]]) -> tuple[str, str]:
-    """(matched, rest): the date parts joined, and the text without them."""
-    spans = sorted(spans)
-    merged: list[list[int]] = []
-    for s, e in spans:
-        if merged and re.fullmatch(r"[\s,]*", text[merged[-1][1] : s]):
-            merged[-1][1] = max(merged[-1][1], e)
-        else:
-            merged.append([s, e])
-    matched = " ".join(text[s:e].strip() for s, e in merged)
-    pieces: list[str] = []
-    pos = 0
-    for s, e in merged:
-        before = text[pos:s]
-        before = _CONNECTOR.sub("", before)
-        pieces.append(before)
-        pos = e
-    pieces.append(text[pos:])
-    rest = " ".join(" ".join(pieces).split())
-    rest = re.sub(r"\s+([,.!?])", r"\1", rest)
-    rest = re.sub(r"\s*\(\s*\)", "", rest).strip(" ,;-–")  # "(pst)" once the zone is read
-    return matched, rest

@@ -159,7 +159,7 @@ def main(argv: list[str]) -> int:
 
 
 def _start(state: Path) -> Any:
-    from bot.slack.testing import start_local_stack
+    from bot.demo.stack import start_local_stack
 
     stack = start_local_stack(state, now=None)
     _route_uvicorn_logs()

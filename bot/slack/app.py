@@ -11,12 +11,14 @@ import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slack import admin, booking, feed, home, lifecycle
 from bot.slack.deps import Deps, attach
 from bot.slack.errors import new_request_id
-from bot.slack.listeners import register_all
 
 log = logging.getLogger("bot.slack")
 
+#: every feature folder of bot.slack; each registers its own listeners
+FEATURES = (booking, home, admin, lifecycle, feed)
 #: seconds a Slack Web API call may take (the SDK's own default)
 SLACK_API_TIMEOUT = 30
 #: connections kept to the Slack Web API, shared by every listener
@@ -72,7 +74,8 @@ def build_app(
     if clock is not None:
         deps.clock = clock
     attach(app, deps)
-    register_all(app)
+    for feature in FEATURES:
+        feature.register(app, deps)
 
     @app.error
     async def on_error(error: Exception, body: dict[str, Any]) -> None:
@@ -85,9 +88,3 @@ def build_app(
         )
 
     return app
-
-
-def app_deps(app: AsyncApp) -> Deps:
-    from bot.slack.deps import deps_of
-
-    return deps_of(app)

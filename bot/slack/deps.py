@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from bot.booking import BookingService
 from bot.cache import TTLCache
 from bot.fluentbooking.models import Event
-from bot.slack.booking import BookingService
 
 log = logging.getLogger(__name__)
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.slack.views import messages, modal
+from bot.booking import BookingPending
+from bot.slack import blocks
 
 log = logging.getLogger("bot.slack")
 
@@ -32,7 +34,6 @@ def describe(exc: BaseException, *, action: str = "that") -> UserError:
     """The words for the user; logs as it goes (never a secret: only our own text)."""
     from bot.dates import DateParseError
     from bot.fluentbooking import FluentBookingError
-    from bot.slack.booking import BookingPending
 
     if isinstance(exc, FluentBookingError):
         log.warning("site error during %s: %s (%s)", action, exc.kind, exc.detail or exc.status)
@@ -82,7 +83,7 @@ async def tell(respond: Any, exc: BaseException, *, action: str = "that") -> Non
     err = describe(exc, action=action)
     try:
         await respond(
-            **messages.error_message(err.message, err.request_id),
+            **blocks.error_message(err.message, err.request_id),
             response_type="ephemeral",
             replace_original=False,
         )
@@ -90,12 +91,17 @@ async def tell(respond: Any, exc: BaseException, *, action: str = "that") -> Non
         log.exception("could not tell the user about an error (request %s)", err.request_id)
 
 
-async def show_in_modal(client: Any, view_id: str, exc: BaseException, meta: dict[str, Any]):
-    """Report an error by replacing the modal's content."""
-    err = describe(exc, action="the booking form")
+async def show_in_modal(
+    client: Any,
+    view_id: str,
+    exc: BaseException,
+    error_view: Callable[[str, str | None], dict[str, Any]],
+    *,
+    action: str = "the booking form",
+) -> None:
+    """Report an error by replacing the modal's content with `error_view(message, rid)`."""
+    err = describe(exc, action=action)
     try:
-        await client.views_update(
-            view_id=view_id, view=modal.error_view(err.message, meta, err.request_id)
-        )
+        await client.views_update(view_id=view_id, view=error_view(err.message, err.request_id))
     except Exception:
         log.exception("could not show an error in the modal (request %s)", err.request_id)

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any, Literal
 
-from bot.slack.testing import LocalStack, start_local_stack
+from bot.demo.stack import LocalStack, start_local_stack
 
 ADMIN_LISTED = "U_LISTED"  # in BOOKING_ADMINS, not a workspace admin
 NOTIFY = "C_AUDIT"

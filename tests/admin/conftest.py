@@ -22,7 +22,7 @@ from admin_test_helpers import (
 )
 from support.leaks import SECRETS, register_secrets, register_stack_secrets
 
-from bot.slack.testing import LocalStack
+from bot.demo.stack import LocalStack
 
 
 @pytest.fixture

@@ -8,12 +8,12 @@ from collections.abc import Callable
 import pytest
 from admin_test_helpers import seeded_secrets
 
+from bot.demo.stack import LocalStack
 from bot.fluentbooking import cli
 from bot.fluentbooking.models import IntegrationSettings
 from bot.masking import mask_integration
 from bot.sandbox.seed import INTEGRATIONS
 from bot.slack.admin import service
-from bot.slack.testing import LocalStack
 
 
 def test_cli_uses_the_shared_rule() -> None:

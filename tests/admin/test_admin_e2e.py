@@ -18,9 +18,9 @@ from support.leaks import register_secret
 from support.slack_text import all_text
 
 from bot.config import Secret
+from bot.demo.stack import LocalStack
 from bot.localslack import U_ADMIN, U_ALICE
 from bot.slack.admin.ids import OTHER, AdminAction, AdminBlock, AdminCallback
-from bot.slack.testing import LocalStack
 
 FIELD = AdminBlock.FIELD.value
 NEW_SECRET = "sk_test_TYPEDBYADMIN0000000000000"

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from bot.demo.session import DemoSession
+from bot.demo.stack import LocalStack, start_local_stack
 from bot.localslack import DEMO_CHANNEL, U_ALICE, SyncSlackRequester
-from bot.slack.testing import LocalStack, start_local_stack
 
 
 def _register(config: pytest.Config, value: str) -> None:

@@ -10,7 +10,7 @@ import pytest
 from home_helpers import NOTIFY
 from support.leaks import register_stack_secrets
 
-from bot.slack.testing import LocalStack, start_local_stack
+from bot.demo.stack import LocalStack, start_local_stack
 
 
 @pytest.fixture

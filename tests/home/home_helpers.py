@@ -6,9 +6,9 @@ from typing import Any
 
 from support.slack_text import all_text as all_text  # re-exported for the home tests
 
+from bot.demo.stack import LocalStack
 from bot.localslack import U_ALICE
 from bot.slack.ids import ActionId, BlockId
-from bot.slack.testing import LocalStack
 
 #: the announcement channel (the bot is a member unless a test says otherwise)
 NOTIFY = "C_BOOKINGS"

@@ -20,9 +20,9 @@ from home_helpers import (
     open_modal,
 )
 
+from bot.demo.stack import LocalStack
 from bot.localslack import U_ALICE, U_BOB
 from bot.slack.ids import ActionId, BlockId
-from bot.slack.testing import LocalStack
 
 TOKEN = re.compile(r"<!date\^(\d+)\^\{date_short_pretty\} at \{time\}\|([^>|]+)>")
 
@@ -108,8 +108,8 @@ async def test_retried_button_and_second_click_announce_once(stack: LocalStack) 
 
 async def test_replaying_an_announcement_posts_nothing(stack: LocalStack) -> None:
     """A second process (or a replay) announcing the same booking finds the key taken."""
-    from bot.slack.announce import announce
-    from bot.slack.views.model import BookingResult
+    from bot.booking import BookingResult
+    from bot.slack.booking.announce import announce
 
     await book_in_modal(stack)
     claimed = stack.bot.run(stack.deps.store.claim("announce:1", wait_seconds=0))
@@ -135,7 +135,7 @@ async def test_channel_the_bot_is_not_in_logs_one_warning(
     assert "Booked" in all_text(answer["view"])  # the user still sees their result
     assert len(dms(stack, U_ALICE)) == 1
     assert posts(stack) == []
-    warnings = [r for r in caplog.records if r.name == "bot.slack.announce"]
+    warnings = [r for r in caplog.records if r.name == "bot.slack.booking.announce"]
     assert len(warnings) == 1 and warnings[0].levelno == logging.WARNING
     line = warnings[0].getMessage()
     assert channel in line and "invite the bot" in line

@@ -8,7 +8,7 @@ from home_helpers import NOTIFY
 from support.check_env import check_env
 
 from bot import check
-from bot.slack.testing import LocalStack
+from bot.demo.stack import LocalStack
 
 
 def env_of(stack: LocalStack, channel: str | None) -> dict[str, str]:

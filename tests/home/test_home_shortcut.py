@@ -6,9 +6,9 @@ from typing import Any
 
 from home_helpers import all_text, initial_value
 
+from bot.demo.stack import LocalStack
 from bot.localslack import DEMO_CHANNEL, U_ALICE, U_BOB, U_HELPER_BOT
 from bot.slack.ids import BlockId, CallbackId
-from bot.slack.testing import LocalStack
 
 
 async def shortcut(stack: LocalStack, message: dict[str, Any], user: str = U_ALICE) -> None:

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from home_helpers import all_text, book_in_modal, book_one_line
 
+from bot.demo.stack import LocalStack
 from bot.fluentbooking import BookingRequest, FluentBookingClient
 from bot.localslack import U_ALICE, U_BOB
-from bot.slack import home
+from bot.slack.home import flow as home
 from bot.slack.ids import ActionId, BlockId
-from bot.slack.testing import LocalStack
 
 
 async def open_home(stack: LocalStack, user: str = U_ALICE) -> dict[str, Any]:

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from support.golden import assert_message_golden, assert_view_golden
 
-from bot.slack.views.announcements import booked_dm, channel_post, date_token, fallback_time
-from bot.slack.views.home import HomeBooking, home_view
-from bot.slack.views.model import BookingResult
+from bot.booking import BookingResult
+from bot.slack.booking.views.announcements import booked_dm, channel_post, date_token, fallback_time
+from bot.slack.home.views import HomeBooking, home_view
 
 GOLDEN = Path(__file__).parent / "golden"
 NY = ZoneInfo("America/New_York")

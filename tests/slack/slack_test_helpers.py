@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 from support.slack_text import all_text as all_text  # re-exported for the tests
 
-from bot.slack.testing import LocalStack
+from bot.demo.stack import LocalStack
 
 
 def ephemerals(stack: LocalStack, user: str) -> list[dict[str, Any]]:

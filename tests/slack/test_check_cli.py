@@ -8,7 +8,7 @@ import pytest
 from support.check_env import check_env
 
 from bot import check
-from bot.slack.testing import LocalStack
+from bot.demo.stack import LocalStack
 
 
 def test_all_good(stack: LocalStack, capsys: Any) -> None:

@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime
 
 from slack_test_helpers import all_text, book_on_site, button_values, last_ephemeral, methods
 
+from bot.demo.stack import LocalStack
 from bot.localslack import DEMO_CHANNEL, U_ALICE, U_BOB
+from bot.slack.fmt import day_label
 from bot.slack.ids import ActionId, CallbackId
-from bot.slack.testing import LocalStack
-from bot.slack.views.fmt import day_label
 
 
 async def run(stack: LocalStack, command: str, text: str, user: str = U_ALICE) -> dict:

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from slack_test_helpers import all_text, block, last_ephemeral
 
+from bot.demo.stack import LocalStack, start_local_stack
 from bot.localslack import U_ALICE
 from bot.slack.ids import ActionId, BlockId
-from bot.slack.testing import LocalStack, start_local_stack
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ import asyncio
 import httpx
 from slack_test_helpers import all_text, block, methods
 
+from bot.demo.stack import LocalStack
 from bot.localslack import U_ALICE, U_BOB
 from bot.slack.ids import ActionId, BlockId
-from bot.slack.testing import LocalStack
 
 
 async def open_modal(stack: LocalStack, user: str = U_ALICE) -> str:

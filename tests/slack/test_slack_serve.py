@@ -12,8 +12,8 @@ from typing import Any
 
 import httpx
 
+from bot.demo.stack import LocalStack
 from bot.localslack import U_ALICE
-from bot.slack.testing import LocalStack
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
+from bot.booking.service import BookingIntent, BookingService
 from bot.fluentbooking import Booking, SlotUnavailableError
 from bot.fluentbooking.models import Event
-from bot.slack.booking import BookingIntent, BookingService
-from bot.slack.flows.lists import read_span
-from bot.slack.forms import read_state, validate
-from bot.slack.matching import extract_attendees, match_event, name_from_email
+from bot.slack.booking.form_input import read_state, validate
+from bot.slack.booking.matching import extract_attendees, match_event, name_from_email
+from bot.slack.booking.slots import read_span
 from bot.slack.text import escape, strip_html, truncate, truncate_escaped
 from bot.store import open_store
 

@@ -16,19 +16,20 @@ from zoneinfo import ZoneInfo
 import pytest
 from support.golden import assert_message_golden, assert_view_golden
 
+from bot.booking import BookingResult
 from bot.fluentbooking.models import Event
 from bot.localslack.blockkit import check_message_blocks, check_view
-from bot.slack.views import messages, modal
-from bot.slack.views.fmt import when_label
-from bot.slack.views.help import help_message
-from bot.slack.views.home import home_view
-from bot.slack.views.model import (
+from bot.slack import blocks
+from bot.slack.booking.views import messages, modal
+from bot.slack.booking.views.model import (
     BookingLine,
     BookingListing,
-    BookingResult,
     FormState,
     SlotChoice,
 )
+from bot.slack.fmt import when_label
+from bot.slack.help import help_message
+from bot.slack.home.views import home_view
 
 GOLDEN = Path(__file__).parent / "golden"
 NY = ZoneInfo("America/New_York")
@@ -123,7 +124,7 @@ MESSAGES = {
         more_value={"p": "upcoming", "n": 20},
     ),
     "booking_list_empty": lambda: messages.booking_list(BookingListing("past", [], 0, [], 0)),
-    "error_message": lambda: messages.error_message("Bad <thing> & more", "ab12cd34"),
+    "error_message": lambda: blocks.error_message("Bad <thing> & more", "ab12cd34"),
     "help_book": lambda: help_message("/book"),
     "help_slots": lambda: help_message("/slots"),
 }

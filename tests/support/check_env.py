@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.slack.testing import LocalStack
+from bot.demo.stack import LocalStack
 
 
 def check_env(stack: LocalStack, **over: str) -> dict[str, str]:

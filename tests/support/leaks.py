@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.slack.testing import LocalStack
+    from bot.demo.stack import LocalStack
 
 #: every secret the tests use; the leak check looks for each in every log record
 SECRETS: set[str] = set()

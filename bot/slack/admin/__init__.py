@@ -1,7 +1,8 @@
 """`/booking-settings`: the site's integration settings from Slack, admins only.
 
-`register(app)` adds the modal's listeners; the slash command itself is routed here by
-`bot.slack.listeners.commands` through `handle_command`.
+`register(app, deps)` adds the command's and the modal's listeners (`listeners`); `flow`
+holds the steps, `service` the rules (no Slack), `views` the pure builders, `ids` the
+feature's own callback, block and action ids.
 """
 
 from __future__ import annotations

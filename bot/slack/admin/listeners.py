@@ -1,5 +1,5 @@
-"""Bolt listeners of the settings modal: ack at once, work in a task (`Deps.spawn`),
-except view submissions, whose answer is the ack itself."""
+"""Bolt listeners of `/booking-settings` and its modal: ack at once, work in a task
+(`Deps.spawn`), except view submissions, whose answer is the ack itself."""
 
 from __future__ import annotations
 
@@ -7,11 +7,17 @@ from typing import Any
 
 from bot.slack.admin import flow
 from bot.slack.admin.ids import AdminAction, AdminCallback
-from bot.slack.deps import Deps, deps_of
+from bot.slack.deps import Deps
+from bot.slack.origin import origin_of
 
 
-def register(app: Any) -> None:
-    deps = deps_of(app)
+def register(app: Any, deps: Deps) -> None:
+    @app.command("/booking-settings")
+    async def on_settings_command(
+        ack: Any, body: dict[str, Any], client: Any, respond: Any
+    ) -> None:
+        await ack()
+        deps.spawn(flow.handle_command(deps, client, body, origin_of(body, respond)))
 
     @app.view(AdminCallback.PICK.value)
     async def on_admin_pick(ack: Any, body: dict[str, Any], client: Any) -> None:

@@ -16,6 +16,7 @@ from bot.slack.admin.service import (
     IntegrationInfo,
     SaveResult,
 )
+from bot.slack.blocks import button, context, message, section
 from bot.slack.text import (
     MAX_BLOCKS_MODAL,
     MAX_METADATA,
@@ -24,7 +25,6 @@ from bot.slack.text import (
     plain,
     truncate,
 )
-from bot.slack.views.messages import button, context, message, section
 
 TITLE = "Booking settings"
 COMMAND = "/booking-settings"

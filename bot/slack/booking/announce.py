@@ -1,0 +1,112 @@
+"""After a booking: remember it, DM the person who booked, post to the team channel,
+refresh their App Home. Runs in the background, once per booking.
+
+`after_booking` is called where a booking completes; it only schedules the work, so the
+user's result is never delayed. The announcement is keyed `announce:{booking_id}` in the
+store: a double submit, a retried request or a second process replaying the same booking
+finds the key taken and announces nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from bot.booking.records import remember
+from bot.booking.result import BookingResult
+from bot.slack.booking.views.announcements import booked_dm, channel_post
+from bot.slack.deps import Deps
+from bot.slack.fmt import iana_or
+from bot.slack.home import publish_home
+
+log = logging.getLogger(__name__)
+
+ANNOUNCE_TTL = 90 * 86400.0
+_MISSING_CHANNEL = {"not_in_channel", "channel_not_found", "is_archived"}
+
+
+def after_booking(deps: Deps, client: Any, user_id: str, outcome: Any) -> None:
+    """Schedule the announcements and the Home refresh for a booking just made.
+
+    `outcome`: the BookingService's BookOutcome; a replay (`already`) announces nothing."""
+    if getattr(outcome, "already", False):
+        return
+    deps.spawn(announce(deps, client, user_id, outcome.result))
+
+
+async def announce(deps: Deps, client: Any, user_id: str, result: BookingResult) -> bool:
+    """Announce one booking, at most once. Returns True when this call announced it."""
+    key = f"announce:{result.booking_id}"
+    try:
+        claim = await deps.store.claim(key, ttl_seconds=ANNOUNCE_TTL, wait_seconds=0)
+    except Exception:
+        log.exception("booking %s: could not claim its announcement", result.booking_id)
+        return False
+    if not claim.owner:
+        log.info("booking %s was announced already", result.booking_id)
+        return False
+    done: dict[str, Any] = {"dm": False, "channel": None}
+    try:
+        try:
+            await remember(deps.store, user_id, result, deps.now())
+        except Exception:
+            log.warning("booking %s: could not remember it for App Home", result.booking_id)
+        done["dm"] = await _dm(deps, client, user_id, result)
+        channel = getattr(deps.settings, "booking_notify_channel", None)
+        if channel:
+            done["channel"] = await _post_channel(client, channel, user_id, result)
+    finally:
+        try:
+            await deps.store.complete(key, done)
+        except Exception:
+            log.warning("booking %s: announcement done but not recorded", result.booking_id)
+
+    await publish_home(deps, client, user_id)
+    return True
+
+
+async def _dm(deps: Deps, client: Any, user_id: str, result: BookingResult) -> bool:
+    try:
+        me = await deps.profile(client, user_id)
+        opened = await client.conversations_open(users=user_id)
+        channel = opened["channel"]["id"]
+        await client.chat_postMessage(
+            channel=channel, **booked_dm(result, iana_or(me.timezone, "UTC"))
+        )
+        return True
+    except Exception as exc:
+        log.warning(
+            "booking %s: could not send the DM to %s (%s)",
+            result.booking_id,
+            user_id,
+            _slack_error(exc),
+        )
+        return False
+
+
+async def _post_channel(client: Any, channel: str, user_id: str, result: BookingResult) -> bool:
+    try:
+        await client.chat_postMessage(channel=channel, **channel_post(result, user_id))
+        return True
+    except Exception as exc:
+        error = _slack_error(exc)
+        if error in _MISSING_CHANNEL:
+            log.warning(
+                "booking %s not announced in %s (BOOKING_NOTIFY_CHANNEL): Slack says %s; "
+                "invite the bot to that channel (/invite @bot there) or fix the channel id",
+                result.booking_id,
+                channel,
+                error,
+            )
+        else:
+            log.warning("booking %s not announced in %s: %s", result.booking_id, channel, error)
+        return False
+
+
+def _slack_error(exc: BaseException) -> str:
+    response = getattr(exc, "response", None)
+    try:
+        error = response.get("error") if response is not None else None
+    except Exception:
+        error = None
+    return str(error or type(exc).__name__)

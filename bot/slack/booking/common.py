@@ -1,0 +1,119 @@
+"""Helpers the flows share: slot fetching and converting client models to view data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.fluentbooking.models import Event
+from bot.slack.booking.views.model import SlotChoice
+from bot.slack.deps import Deps
+
+
+@dataclass
+class Prefill:
+    """What is already known when the booking form opens."""
+
+    event_id: int | None = None
+    duration: int | None = None
+    day: date | None = None
+    start: datetime | None = None  # a wanted time: preselected when free
+    timezone: str | None = None
+    name: str | None = None
+    email: str | None = None
+    phone: str = ""
+    message: str = ""
+
+    def to_value(self) -> dict[str, Any]:
+        return {
+            "e": self.event_id,
+            "d": self.duration,
+            "day": self.day.isoformat() if self.day else None,
+            "s": self.start.isoformat() if self.start else None,
+            "z": self.timezone,
+            "n": self.name,
+            "m": self.email,
+        }
+
+    @classmethod
+    def from_value(cls, value: dict[str, Any]) -> Prefill:
+        start = datetime.fromisoformat(value["s"]) if value.get("s") else None
+        day = date.fromisoformat(value["day"]) if value.get("day") else None
+        return cls(
+            event_id=value.get("e"),
+            duration=value.get("d"),
+            day=day or (start.date() if start else None),
+            start=start,
+            timezone=value.get("z"),
+            name=value.get("n"),
+            email=value.get("m"),
+        )
+
+
+def slot_choices(slots: Any) -> dict[date, list[SlotChoice]]:
+    """Client `Slots` -> {day: [SlotChoice]} in its zone."""
+    return {
+        day: [SlotChoice(s.event_time, s.start, s.end) for s in items]
+        for day, items in sorted(slots.by_date.items())
+        if items
+    }
+
+
+async def fetch_slots(
+    deps: Deps,
+    event: Event,
+    start: date,
+    end: date,
+    timezone: str,
+    duration: int | None,
+) -> dict[date, list[SlotChoice]]:
+    slots = await deps.fb.get_slots(
+        event.id,
+        start=start,
+        end=end,
+        timezone=timezone,
+        duration=duration if event.multi_duration else None,
+    )
+    return slot_choices(slots)
+
+
+def today_in(deps: Deps, timezone: str) -> date:
+    return deps.now().astimezone(ZoneInfo(timezone)).date()
+
+
+def nearest(
+    by_day: dict[date, list[SlotChoice]], wanted: datetime, *, same_day: int = 6, days: int = 3
+) -> dict[date, list[SlotChoice]]:
+    """The free times nearest `wanted`: that day's closest first, then the following days."""
+    out: dict[date, list[SlotChoice]] = {}
+    day = wanted.date()
+    if by_day.get(day):
+        closest = sorted(by_day[day], key=lambda s: abs((s.start - wanted).total_seconds()))
+        out[day] = sorted(closest[:same_day], key=lambda s: s.start)
+    for other in sorted(d for d in by_day if d > day):
+        if len(out) >= days + (1 if day in out else 0):
+            break
+        out[other] = by_day[other][:same_day]
+    return out
+
+
+def read_when(text: str, tz: str, now: datetime) -> Any | None:
+    """`parse_when`, but text with no date at all gives None (an event name alone);
+    an impossible date ("feb 30") still raises DateParseError for the user to see."""
+    from bot.dates import NoDateFound, parse_when
+
+    try:
+        return parse_when(text, tz=tz, now=now)
+    except NoDateFound:
+        return None
+
+
+def parse_event_time(value: str, timezone: str) -> datetime:
+    naive = datetime.fromisoformat(value.replace(" ", "T"))
+    return naive.replace(tzinfo=ZoneInfo(timezone)) if naive.tzinfo is None else naive
+
+
+LOOKAHEAD_DAYS = 13
+SLOT_WINDOW = timedelta(days=LOOKAHEAD_DAYS)

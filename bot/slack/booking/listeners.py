@@ -1,0 +1,177 @@
+"""Bolt listeners of the booking feature: /book, /slots, /bookings, their buttons, the
+booking modal, its suggestions and the message shortcut.
+
+Each listener acks within a few ms and hands the work to a task (`Deps.spawn`), except
+the modal submission, whose answer is the ack itself (see `form.submit`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from bot.slack import errors
+from bot.slack.booking import bookings_list, form, slots
+from bot.slack.booking.common import Prefill
+from bot.slack.booking.oneline import book_button, book_line
+from bot.slack.booking.shortcut import book_with_person
+from bot.slack.booking.suggest import event_options, timezone_options
+from bot.slack.deps import Deps
+from bot.slack.help import help_message
+from bot.slack.ids import REFRESH_ACTIONS, ActionId, CallbackId
+from bot.slack.origin import Origin, origin_of
+
+HELP_WORDS = {"help", "-h", "--help", "?"}
+
+
+# -- slash commands ----------------------------------------------------------------------
+async def handle_book(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
+    text = (body.get("text") or "").strip()
+    if text.lower() in HELP_WORDS:
+        await origin.respond(**help_message("/book"))
+        return
+    if not text:
+        try:
+            await form.open_form(
+                deps,
+                client,
+                trigger_id=origin.trigger_id or "",
+                user_id=origin.user_id,
+                channel_id=origin.channel_id,
+            )
+        except Exception as exc:
+            await errors.tell(origin.respond, exc, action="opening the booking form")
+        return
+    await book_line(deps, client, origin, text)
+
+
+async def handle_slots(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
+    text = (body.get("text") or "").strip()
+    if text.lower() in HELP_WORDS:
+        await origin.respond(**help_message("/slots"))
+        return
+    await slots.slots(deps, client, origin, text)
+
+
+async def handle_bookings(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
+    text = (body.get("text") or "").strip()
+    if text.lower() in HELP_WORDS:
+        await origin.respond(**help_message("/bookings"))
+        return
+    await bookings_list.bookings(deps, client, origin, text)
+
+
+COMMANDS = {"/book": handle_book, "/slots": handle_slots, "/bookings": handle_bookings}
+
+
+# -- buttons -----------------------------------------------------------------------------
+def _value(body: dict[str, Any]) -> dict[str, Any]:
+    action = (body.get("actions") or [{}])[0]
+    try:
+        value = json.loads(action.get("value") or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+async def on_book_slot(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
+    ts = (body.get("container") or {}).get("message_ts")
+    await book_button(deps, client, origin, _value(body), message_ts=ts)
+
+
+async def on_change(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
+    """Change / Open booking form: the modal, prefilled with the button's choice."""
+    value = _value(body)
+    if "t" in value and "s" in value:  # a slot button's value
+        value = {**value, "day": value["s"][:10]}
+    try:
+        await form.open_form(
+            deps,
+            client,
+            trigger_id=origin.trigger_id or "",
+            user_id=origin.user_id,
+            channel_id=origin.channel_id,
+            prefill=Prefill.from_value(value),
+        )
+    except Exception as exc:
+        await errors.tell(origin.respond, exc, action="opening the booking form")
+
+
+async def on_pick_event(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
+    value = _value(body)
+    await book_line(deps, client, origin, str(value.get("q") or ""), event_id=int(value["e"]))
+
+
+async def on_more(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
+    value = _value(body)
+    await bookings_list.bookings(
+        deps,
+        client,
+        origin,
+        str(value.get("p") or "upcoming"),
+        limit=int(value.get("n") or bookings_list.PAGE),
+        replace=True,
+    )
+
+
+async def on_more_slots(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
+    await slots.more_slots(deps, client, origin, _value(body))
+
+
+async def on_refresh(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
+    await form.refresh(deps, client, body)
+
+
+def register(app: Any, deps: Deps) -> None:
+    def bind(handler: Any) -> Any:
+        async def listener(ack: Any, body: dict[str, Any], client: Any, respond: Any) -> None:
+            await ack()
+            deps.spawn(handler(deps, client, body, origin_of(body, respond)))
+
+        listener.__name__ = f"ack_{handler.__name__}"
+        return listener
+
+    for name, handler in COMMANDS.items():
+        app.command(name)(bind(handler))
+
+    app.action(re.compile(rf"^{ActionId.BOOK_SLOT.value}(:\d+)?$"))(bind(on_book_slot))
+    app.action(ActionId.CHANGE.value)(bind(on_change))
+    app.action(ActionId.OPEN_FORM.value)(bind(on_change))
+    app.action(re.compile(rf"^{ActionId.PICK_EVENT.value}(:\d+)?$"))(bind(on_pick_event))
+    app.action(ActionId.MORE_BOOKINGS.value)(bind(on_more))
+    app.action(re.compile(rf"^{ActionId.MORE_SLOTS.value}(:\d+)?$"))(bind(on_more_slots))
+    for action_id in REFRESH_ACTIONS:
+        app.action(action_id.value)(bind(on_refresh))
+    # choosing a time needs no round trip
+    app.action(ActionId.TIME.value)(_ack_only)
+
+    @app.view(CallbackId.BOOK_MODAL.value)
+    async def on_book_submit(ack: Any, body: dict[str, Any], client: Any) -> None:
+        answer = await form.submit(deps, client, body)
+        await ack(**answer) if answer else await ack()
+
+    @app.view_closed(CallbackId.BOOK_MODAL.value)
+    async def on_book_closed(ack: Any) -> None:
+        await ack()
+
+    @app.options(ActionId.TIMEZONE.value)
+    async def on_tz_options(ack: Any, payload: dict[str, Any]) -> None:
+        await ack(options=timezone_options(payload.get("value") or ""))
+
+    @app.options(ActionId.EVENT.value)
+    async def on_event_options(ack: Any, payload: dict[str, Any]) -> None:
+        try:
+            options = await event_options(deps, payload.get("value") or "")
+        except Exception:
+            options = []
+        await ack(options=options)
+
+    @app.shortcut(CallbackId.BOOK_SHORTCUT.value)
+    async def on_shortcut(ack: Any, body: dict[str, Any], client: Any, respond: Any) -> None:
+        await ack()
+        deps.spawn(book_with_person(deps, client, body, respond))
+
+
+async def _ack_only(ack: Any) -> None:
+    await ack()

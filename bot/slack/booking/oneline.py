@@ -1,0 +1,271 @@
+"""`/book <text>`: one line to a booking, or the nearest free times, or the prefilled form."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import date, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.booking.service import BookingIntent
+from bot.fluentbooking.models import Event
+from bot.slack import blocks, errors
+from bot.slack.booking import announce
+from bot.slack.booking.common import (
+    LOOKAHEAD_DAYS,
+    Prefill,
+    fetch_slots,
+    nearest,
+    parse_event_time,
+    read_when,
+    today_in,
+)
+from bot.slack.booking.form import open_form
+from bot.slack.booking.matching import extract_attendees, match_event, name_from_email, words
+from bot.slack.booking.views import messages, modal
+from bot.slack.deps import Deps, Profile
+from bot.slack.fmt import clock, day_label, iana_or, when_label
+from bot.slack.origin import Origin
+from bot.slack.text import escape
+
+log = logging.getLogger(__name__)
+
+
+async def resolve_attendee(
+    deps: Deps, client: Any, me: Profile, emails: list[str], mentions: list[tuple[str, Any]]
+) -> tuple[str, str]:
+    """(name, email): the first email typed, else the first @mention, else the user."""
+    if emails:
+        return name_from_email(emails[0]), emails[0]
+    if mentions:
+        other = await deps.profile(client, mentions[0][0])
+        if not other.email:
+            raise LookupError(
+                f"I can't see the email of <@{mentions[0][0]}>. Type their email address instead."
+            )
+        return other.name or mentions[0][1] or other.email, other.email
+    return me.name, me.email
+
+
+async def _open_or_offer(
+    deps: Deps, client: Any, origin: Origin, prefill: Prefill, why: str
+) -> None:
+    """Open the prefilled form while the trigger is fresh; else offer a button for it."""
+    fresh = time.monotonic() - origin.received < deps.trigger_fresh_seconds
+    if origin.trigger_id and fresh:
+        await open_form(
+            deps,
+            client,
+            trigger_id=origin.trigger_id,
+            user_id=origin.user_id,
+            channel_id=origin.channel_id,
+            prefill=prefill,
+        )
+        return
+    await origin.respond(
+        **messages.open_form_prompt(why, prefill.to_value()), replace_original=False
+    )
+
+
+async def book_line(
+    deps: Deps, client: Any, origin: Origin, text: str, *, event_id: int | None = None
+) -> None:
+    """The one-line flow. `event_id` is set when the user picked among ambiguous events."""
+    try:
+        me = await deps.profile(client, origin.user_id)
+        user_tz = iana_or(me.timezone, "UTC")
+        who = extract_attendees(text)
+        when = read_when(who.rest, user_tz, deps.now())
+        event_text = when.rest if when is not None else who.rest
+        name, email = await resolve_attendee(deps, client, me, who.emails, who.mentions)
+        tz = iana_or(when.timezone if when else None, user_tz)
+        prefill = Prefill(timezone=tz, name=name, email=email)
+        if when is not None:
+            prefill.day = when.start.astimezone(ZoneInfo(tz)).date()
+            if when.granularity == "minute":
+                prefill.start = when.start.astimezone(ZoneInfo(tz))
+
+        events = await deps.events()
+        event: Event | None = None
+        if event_id is not None:
+            event = next((e for e in events if e.id == event_id), None)
+        elif words(event_text):
+            found = match_event(event_text, events)
+            if found.event is None and found.candidates:
+                await origin.respond(
+                    **messages.pick_event(
+                        found.candidates,
+                        text,
+                        intro=f"Which event did you mean by “{escape(event_text)}”?",
+                    ),
+                    replace_original=False,
+                )
+                return
+            if found.event is None:
+                listing = messages.event_list(
+                    events,
+                    intro=f"No event matches “{escape(event_text)}”. The events are:",
+                    command="/book",
+                )
+                await origin.respond(**listing, replace_original=False)
+                return
+            event = found.event
+        elif len(events) == 1:
+            event = events[0]
+        if event is None:
+            await _open_or_offer(deps, client, origin, prefill, "Which event? Pick it in the form.")
+            return
+        prefill.event_id = event.id
+        prefill.duration = event.duration
+        if when is None:
+            await _open_or_offer(deps, client, origin, prefill, "When? Pick a time in the form.")
+            return
+        await _offer_times(deps, client, origin, event, prefill, when)
+    except LookupError as exc:
+        await origin.respond(**blocks.error_message(str(exc)), replace_original=False)
+    except Exception as exc:
+        await errors.tell(origin.respond, exc, action="/book")
+
+
+async def _offer_times(
+    deps: Deps, client: Any, origin: Origin, event: Event, prefill: Prefill, when: Any
+) -> None:
+    tz = prefill.timezone or "UTC"
+    zone = ZoneInfo(tz)
+    name, email = prefill.name or "", prefill.email or ""
+    first = when.start.astimezone(zone).date()
+    if when.granularity == "range" and when.end is not None:
+        last = max(first, (when.end - timedelta(seconds=1)).astimezone(zone).date())
+    elif when.granularity == "day":
+        last = first
+    else:
+        last = first + timedelta(days=LOOKAHEAD_DAYS)
+    today = today_in(deps, tz)
+    if last < today:
+        await origin.respond(
+            **blocks.error_message(
+                f"{day_label(first)} is in the past. Pick a time from today on."
+            ),
+            replace_original=False,
+        )
+        return
+    by_day = await fetch_slots(deps, event, max(first, today), last, tz, event.duration)
+    if when.granularity == "minute":
+        wanted = when.start.astimezone(zone)
+        slot = next((s for s in by_day.get(wanted.date(), []) if s.start == wanted), None)
+        if slot is not None:
+            if event.requires:  # a phone number or an address is needed: the form asks
+                await _open_or_offer(
+                    deps, client, origin, prefill, "This meeting needs more details."
+                )
+                return
+            await origin.respond(
+                **messages.confirm_slot(event, slot, tz, event.duration, name, email),
+                replace_original=False,
+            )
+            return
+        close = nearest(by_day, wanted)
+        intro = (
+            f"*{escape(event.title)}* is not free at {when_label(wanted, None, tz)}. "
+            "The nearest free times:"
+            if close
+            else f"*{escape(event.title)}* has no free time from {day_label(wanted.date())} "
+            f"for two weeks. Try `/slots {escape(event.title)} next month`."
+        )
+        await origin.respond(
+            **messages.slot_buttons(event, close, tz, event.duration, name, email, intro=intro),
+            replace_original=False,
+        )
+        return
+    # a day or a range: that period's free times
+    if when.granularity == "range" and when.end is not None:
+        start, end = when.start.astimezone(zone), when.end.astimezone(zone)
+        by_day = {d: [s for s in slots if start <= s.start < end] for d, slots in by_day.items()}
+    intro = f"Free times for *{escape(event.title)}*, in {escape(tz)}:"
+    await origin.respond(
+        **messages.slot_buttons(event, by_day, tz, event.duration, name, email, intro=intro),
+        replace_original=False,
+    )
+
+
+async def book_button(
+    deps: Deps, client: Any, origin: Origin, value: dict[str, Any], *, message_ts: str | None
+) -> None:
+    """A Book button: create the booking once, answer in place of the buttons."""
+    from bot.fluentbooking import SlotUnavailableError
+
+    tz = iana_or(value.get("z"), "UTC")
+    try:
+        event = await deps.event(int(value["e"]))
+        if event is None:
+            await origin.respond(
+                **blocks.error_message("This event is no longer offered. Try `/slots`."),
+                replace_original=False,
+            )
+            return
+        start = parse_event_time(value["t"], tz)
+        if event.requires:
+            prefill = Prefill(
+                event_id=event.id,
+                duration=value.get("d"),
+                day=start.date(),
+                start=start,
+                timezone=tz,
+                name=value.get("n"),
+                email=value.get("m"),
+            )
+            await _open_or_offer(deps, client, origin, prefill, "This meeting needs more details.")
+            return
+        if not value.get("m"):
+            me = await deps.profile(client, origin.user_id)
+            value = {**value, "n": value.get("n") or me.name, "m": me.email}
+        intent = BookingIntent(
+            user_id=origin.user_id,
+            event=event,
+            event_time=value["t"],
+            start=start,
+            timezone=tz,
+            name=value.get("n") or value["m"],
+            email=value["m"],
+            duration=value.get("d"),
+        )
+        try:
+            outcome = await deps.booking.book(intent)
+        except SlotUnavailableError:
+            by_day = await fetch_slots(
+                deps,
+                event,
+                start.date(),
+                start.date() + timedelta(days=LOOKAHEAD_DAYS),
+                tz,
+                intent.duration,
+            )
+            intro = (
+                f"{clock(start)} on {day_label(start.date())} was just taken. "
+                "The nearest free times:"
+            )
+            await origin.respond(
+                **messages.slot_buttons(
+                    event,
+                    nearest(by_day, start),
+                    tz,
+                    intent.duration,
+                    intent.name,
+                    intent.email,
+                    intro=intro,
+                ),
+                replace_original=True,
+            )
+            return
+        announce.after_booking(deps, client, origin.user_id, outcome)
+        result_blocks = modal.result_blocks(outcome.result, already=outcome.already)
+        text = ("Already booked: " if outcome.already else "Booked: ") + event.title
+        await origin.respond(text=text, blocks=result_blocks, replace_original=not outcome.already)
+    except Exception as exc:
+        await errors.tell(origin.respond, exc, action="booking a slot")
+
+
+def default_range(deps: Deps, tz: str) -> tuple[date, date]:
+    today = today_in(deps, tz)
+    return today, today + timedelta(days=6)

@@ -1,0 +1,159 @@
+"""`/slots` and `/bookings`."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.fluentbooking.models import Event
+from bot.slack import blocks, errors
+from bot.slack.booking.common import fetch_slots, read_when, today_in
+from bot.slack.booking.matching import match_event, words
+from bot.slack.booking.oneline import default_range
+from bot.slack.booking.views import messages
+from bot.slack.deps import Deps
+from bot.slack.fmt import day_label, iana_or
+from bot.slack.origin import Origin
+from bot.slack.text import escape
+
+PERIODS = ("upcoming", "past", "all")
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "twenty": 20, "thirty": 30,
+}  # fmt: skip
+PAGE = 10
+MAX_PAGE = 40
+SCHEDULE_PAGE = 50
+MAX_SCHEDULE_PAGES = 4
+log = logging.getLogger(__name__)
+
+
+#: "next 2 weeks", "the next ten days", "coming 3 weeks", "this week": a span of days
+#: from today (the dates module reads one date or a part of a day, not these).
+_SPAN = re.compile(
+    r"\b(?:(?:the\s+)?(?:next|coming)\s+(\d{1,2}|" + "|".join(NUMBER_WORDS) + r")\s+"
+    r"(days?|weeks?)|this\s+week)\b",
+    re.IGNORECASE,
+)
+MAX_SPAN_DAYS = 60
+
+
+def read_span(text: str, today: date) -> tuple[str, date, date] | None:
+    """(the text without the span, first day, last day) when `text` names a span of days."""
+    found = _SPAN.search(text)
+    if found is None:
+        return None
+    rest = (text[: found.start()] + " " + text[found.end() :]).strip()
+    if found.group(2) is None:  # this week: today to Sunday
+        return rest, today, today + timedelta(days=6 - today.weekday())
+    raw = found.group(1).lower()
+    count = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
+    days = count * (7 if found.group(2).lower().startswith("week") else 1)
+    days = max(1, min(days, MAX_SPAN_DAYS))
+    return rest, today, today + timedelta(days=days - 1)
+
+
+async def slots(deps: Deps, client: Any, origin: Origin, text: str) -> None:
+    """`/slots [event] [when]`: the events, or one event's free times as Book buttons."""
+    try:
+        me = await deps.profile(client, origin.user_id)
+        tz = iana_or(me.timezone, "UTC")
+        events = await deps.events()
+        if not text.strip():
+            await origin.respond(
+                **messages.event_list(events, intro="*Bookable events*"), replace_original=False
+            )
+            return
+        window: tuple[datetime, datetime] | None = None
+        span = read_span(text, today_in(deps, tz))
+        when = None if span is not None else read_when(text, tz, deps.now())
+        if span is not None:
+            event_text, first, last = span
+        elif when is not None:
+            event_text = when.rest
+            tz = iana_or(when.timezone, tz)
+            zone = ZoneInfo(tz)
+            first = when.start.astimezone(zone).date()
+            last = max(first, when.end.astimezone(zone).date()) if when.end is not None else first
+            if when.granularity == "range" and when.end is not None:
+                window = (when.start.astimezone(zone), when.end.astimezone(zone))
+        else:
+            event_text = text
+            first, last = default_range(deps, tz)
+        if not words(event_text):
+            await origin.respond(
+                **messages.event_list(events, intro="Which event? The events are:"),
+                replace_original=False,
+            )
+            return
+        found = match_event(event_text, events)
+        if found.event is None:
+            intro = (
+                f"Several events match “{escape(event_text)}”:"
+                if found.candidates
+                else f"No event matches “{escape(event_text)}”. The events are:"
+            )
+            await origin.respond(
+                **messages.event_list(found.candidates or events, intro=intro),
+                replace_original=False,
+            )
+            return
+        await _show_slots(deps, client, origin, found.event, first, last, tz, window=window)
+    except Exception as exc:
+        await errors.tell(origin.respond, exc, action="/slots")
+
+
+async def more_slots(deps: Deps, client: Any, origin: Origin, value: dict[str, Any]) -> None:
+    """A More times / Later days button: the free times of the days it names."""
+    try:
+        event = await deps.event(int(value["e"]))
+        if event is None:
+            await origin.respond(
+                **blocks.error_message("That event is no longer offered. Type `/slots`."),
+                replace_original=False,
+            )
+            return
+        first, last = date.fromisoformat(value["a"]), date.fromisoformat(value["b"])
+        tz = iana_or(value.get("z"), "UTC")
+        await _show_slots(deps, client, origin, event, first, last, tz, duration=value.get("d"))
+    except Exception as exc:
+        await errors.tell(origin.respond, exc, action="showing more free times")
+
+
+async def _show_slots(
+    deps: Deps,
+    client: Any,
+    origin: Origin,
+    event: Event,
+    first: date,
+    last: date,
+    tz: str,
+    *,
+    window: tuple[datetime, datetime] | None = None,
+    duration: int | None = None,
+) -> None:
+    """Fetch `event`'s free times from `first` to `last` and answer with Book buttons."""
+    today = today_in(deps, tz)
+    if last < today:
+        await origin.respond(
+            **blocks.error_message(f"{day_label(last)} is in the past."),
+            replace_original=False,
+        )
+        return
+    duration = duration or event.duration
+    me = await deps.profile(client, origin.user_id)
+    by_day = await fetch_slots(deps, event, max(first, today), last, tz, duration)
+    if window is not None:
+        by_day = {d: [s for s in v if window[0] <= s.start < window[1]] for d, v in by_day.items()}
+    period = day_label(first) if first == last else f"{day_label(first)} – {day_label(last)}"
+    intro = f"Free times for *{escape(event.title)}*, {period}, in *{escape(tz)}*:"
+    await origin.respond(
+        **messages.slot_buttons(
+            event, by_day, tz, duration, me.name, me.email, intro=intro, last_day=last
+        ),
+        replace_original=False,
+    )

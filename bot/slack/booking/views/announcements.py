@@ -1,0 +1,104 @@
+"""Booking announcements: the DM to the person who booked and the team channel post.
+
+Channel readers live in many zones, so the channel post carries Slack's date token
+(each reader sees their own zone); its fallback, and the DM, name the zone in words.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.booking.result import BookingResult
+from bot.slack.blocks import context, message, section
+from bot.slack.fmt import clock, when_label
+from bot.slack.text import escape
+
+PENDING_NOTE = "awaiting the host's confirmation"
+_USER_ID = re.compile(r"^[UW][A-Z0-9_]{1,40}$")
+
+
+def is_pending(result: BookingResult) -> bool:
+    return result.status.lower() == "pending"
+
+
+def fallback_time(start: datetime, timezone: str) -> str:
+    """'Tue, Jan 14 3:00 PM EST (America/New_York)': the zone always named."""
+    local = start.astimezone(ZoneInfo(timezone))
+    abbr = local.tzname() or ""
+    abbr = f" {abbr}" if abbr and abbr[0] not in "+-" and abbr != timezone else ""
+    return f"{local:%a}, {local:%b} {local.day} {clock(local)}{abbr} ({timezone})"
+
+
+def date_token(start: datetime, timezone: str) -> str:
+    """Slack's `<!date^…>`: every reader sees the time in their own zone.
+
+    The fallback (shown where the token cannot be rendered) is ours, never outside text,
+    and cannot hold `|` or `>`."""
+    epoch = int(start.timestamp())
+    return f"<!date^{epoch}^{{date_short_pretty}} at {{time}}|{fallback_time(start, timezone)}>"
+
+
+def _what(result: BookingResult) -> str:
+    title = f"*{escape(result.event_title)}*"
+    if result.host_name:
+        title += f" (host {escape(result.host_name)})"
+    return title
+
+
+def _attendee(result: BookingResult) -> str:
+    return escape(result.name or result.email or "someone")
+
+
+def booked_dm(result: BookingResult, user_timezone: str) -> dict[str, Any]:
+    """The DM to the person who booked: the time in their profile zone, named."""
+    zone = ZoneInfo(user_timezone)
+    start = result.start.astimezone(zone)
+    end = result.end.astimezone(zone) if result.end else None
+    pending = is_pending(result)
+    head = (
+        f":hourglass: You requested {_what(result)}: {PENDING_NOTE}."
+        if pending
+        else f":white_check_mark: You booked {_what(result)}."
+    )
+    attendee = escape(result.name)
+    if result.email:
+        attendee += f" ({escape(result.email)})"
+    lines = [
+        head,
+        f"*When:* {when_label(start, end, user_timezone)}",
+        f"*Attendee:* {attendee}",
+    ]
+    if result.location:
+        lines.append(f"*Where:* {escape(result.location)}")
+    blocks = [
+        section("\n".join(lines)),
+        context(f"Booking #{result.booking_id} · status {escape(result.status)}"),
+    ]
+    verb = "Requested" if pending else "Booked"
+    when = fallback_time(result.start, user_timezone)
+    suffix = f" ({PENDING_NOTE})" if pending else ""
+    return message(blocks, f"{verb}: {result.event_title} on {when}{suffix}")
+
+
+def channel_post(result: BookingResult, booker_id: str) -> dict[str, Any]:
+    """The team channel post: who booked what with whom, when (date token) and where."""
+    who = f"<@{booker_id}>" if _USER_ID.match(booker_id or "") else "Someone"
+    pending = is_pending(result)
+    verb = "requested" if pending else "booked"
+    lines = [
+        f":calendar: {who} {verb} {_what(result)} with {_attendee(result)}",
+        f"*When:* {date_token(result.start, result.timezone)}",
+    ]
+    if result.location:
+        lines.append(f"*Where:* {escape(result.location)}")
+    if pending:
+        lines.append(f":hourglass: {PENDING_NOTE.capitalize()}.")
+    when = fallback_time(result.start, result.timezone)
+    attendee = result.name or result.email or "someone"
+    fallback = f"New booking: {result.event_title} with {attendee}, {when}"
+    if pending:
+        fallback += f" ({PENDING_NOTE})"
+    return message([section("\n".join(lines))], fallback)

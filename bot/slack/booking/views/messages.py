@@ -1,0 +1,268 @@
+"""Message builders: confirmations, slot lists, event and booking lists, help, errors."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from bot.fluentbooking.models import Event
+from bot.slack.blocks import button, context, message, notice, section
+from bot.slack.booking.views.model import BookingLine, BookingListing, SlotChoice
+from bot.slack.fmt import clock, day_label, duration_label, when_label
+from bot.slack.ids import ActionId
+from bot.slack.text import (
+    MAX_ACTIONS_ELEMENTS,
+    MAX_BLOCKS_MESSAGE,
+    MAX_SECTION_TEXT,
+    escape,
+    truncate,
+)
+
+
+def slot_value(
+    event: Event, slot: SlotChoice, timezone: str, duration: int | None, name: str, email: str
+) -> dict[str, Any]:
+    """What a Book button carries: enough to create the booking without asking again."""
+    return {
+        "e": event.id,
+        "t": slot.value,
+        "s": slot.start.isoformat(),
+        "z": timezone,
+        "d": duration,
+        "n": name[:200],
+        "m": email[:200],
+    }
+
+
+def confirm_slot(
+    event: Event,
+    slot: SlotChoice,
+    timezone: str,
+    duration: int | None,
+    name: str,
+    email: str,
+) -> dict[str, Any]:
+    """'/book demo with ana@… tue 3pm' when that time is free: Book / Change."""
+    minutes = duration or event.duration
+    lines = [
+        f"*{escape(event.title)}*"
+        + (f" with {escape(event.host_name)}" if event.host_name else ""),
+        f"*When:* {when_label(slot.start, slot.end, timezone)} · {duration_label(minutes)}",
+        f"*Attendee:* {escape(name)} ({escape(email)})",
+    ]
+    value = slot_value(event, slot, timezone, duration, name, email)
+    blocks = [
+        section("\n".join(lines)),
+        {
+            "type": "actions",
+            "elements": [
+                button("Book", ActionId.BOOK_SLOT.value, value, style="primary"),
+                button("Change", ActionId.CHANGE.value, value),
+            ],
+        },
+    ]
+    return message(blocks, f"Book {event.title}?")
+
+
+def slot_buttons(
+    event: Event,
+    slots_by_day: dict[date, list[SlotChoice]],
+    timezone: str,
+    duration: int | None,
+    name: str,
+    email: str,
+    *,
+    intro: str,
+    per_day: int = 10,
+    max_days: int = 14,
+    last_day: date | None = None,
+) -> dict[str, Any]:
+    """Free slots as Book buttons, times in `timezone`.
+
+    One day alone shows every free time (rows of 25 buttons). Several days show
+    `per_day` times each with a "More times" button that shows the whole day, and as
+    many days as fit in one message; a "Later days" button shows the rest of the range
+    (up to `last_day`)."""
+    blocks: list[dict[str, Any]] = [section(intro)]
+    if email:
+        blocks.append(context(f"Booking for {escape(name)} ({escape(email)})"))
+    days = [d for d in sorted(slots_by_day) if slots_by_day[d]]
+    single = len(days) == 1
+    reserve = 1  # room for the "Later days" row
+    shown = 0
+    for day in days[:max_days]:
+        slots = slots_by_day[day]
+        limit = len(slots) if single else min(per_day, MAX_ACTIONS_ELEMENTS - 1)
+        day_blocks = [section(f"*{day_label(day)}*")]
+        buttons = [
+            button(
+                clock(s.start),
+                f"{ActionId.BOOK_SLOT.value}:{i}",
+                slot_value(event, s, timezone, duration, name, email),
+            )
+            for i, s in enumerate(slots[:limit])
+        ]
+        if len(slots) > limit:
+            buttons.append(
+                button(
+                    f"More times ({len(slots) - limit})",
+                    f"{ActionId.MORE_SLOTS.value}:{shown}",
+                    range_value(event, day, day, timezone, duration),
+                )
+            )
+        for row in range(0, len(buttons), MAX_ACTIONS_ELEMENTS):
+            day_blocks.append(
+                {"type": "actions", "elements": buttons[row : row + MAX_ACTIONS_ELEMENTS]}
+            )
+        if len(blocks) + len(day_blocks) > MAX_BLOCKS_MESSAGE - reserve:
+            break
+        blocks.extend(day_blocks)
+        shown += 1
+    if shown < len(days):
+        after = days[shown]
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [
+                    button(
+                        f"Later days (from {day_label(after)})",
+                        ActionId.MORE_SLOTS.value,
+                        range_value(event, after, last_day or days[-1], timezone, duration),
+                    )
+                ],
+            }
+        )
+    if not days:
+        blocks.append(
+            section(
+                "No free times in that period. Try another day: `/slots "
+                f"{escape(event.title)} next week`"
+            )
+        )
+    return message(blocks, f"Free times for {event.title}")
+
+
+def range_value(
+    event: Event, first: date, last: date, timezone: str, duration: int | None
+) -> dict[str, Any]:
+    """What a More times / Later days button carries: the event, the days and the zone."""
+    return {
+        "e": event.id,
+        "a": first.isoformat(),
+        "b": last.isoformat(),
+        "z": timezone,
+        "d": duration,
+    }
+
+
+def event_list(events: list[Event], *, intro: str, command: str = "/slots") -> dict[str, Any]:
+    """The bookable events, with how to ask for one."""
+    if not events:
+        return notice("The site has no bookable events yet.")
+    lines = []
+    for e in events[:40]:
+        extra = ", ".join(duration_label(d) for d in e.durations) or duration_label(e.duration)
+        host = f" with {escape(e.host_name)}" if e.host_name else ""
+        lines.append(f"• *{escape(e.title)}*{host} ({extra})")
+    text = "\n".join(lines)
+    blocks = [section(intro), section(text)]
+    if len(events) > 40:
+        blocks.append(context(f"and {len(events) - 40} more"))
+    blocks.append(context(f"Type `{command} EVENT NAME tomorrow` to see its free times."))
+    return message(blocks, intro)
+
+
+def pick_event(events: list[Event], text: str, *, intro: str) -> dict[str, Any]:
+    """Several events match: ask with buttons (each keeps the rest of what was typed)."""
+    elements = [
+        button(
+            truncate(e.title, 75),
+            f"{ActionId.PICK_EVENT.value}:{i}",
+            {"e": e.id, "q": text[:1500]},
+        )
+        for i, e in enumerate(events[:MAX_ACTIONS_ELEMENTS])
+    ]
+    return message([section(intro), {"type": "actions", "elements": elements}], intro)
+
+
+def open_form_prompt(text: str, value: dict[str, Any]) -> dict[str, Any]:
+    """A button that opens the modal (a fresh trigger_id), when the first one may be stale."""
+    return message(
+        [
+            section(text),
+            {
+                "type": "actions",
+                "elements": [button("Open booking form", ActionId.OPEN_FORM.value, value)],
+            },
+        ],
+        text,
+    )
+
+
+_STATUS_EMOJI = {
+    "scheduled": ":white_check_mark:",
+    "pending": ":hourglass:",
+    "cancelled": ":x:",
+    "canceled": ":x:",
+    "completed": ":heavy_check_mark:",
+    "rejected": ":no_entry:",
+}
+
+
+_PERIOD_TITLES = {"upcoming": "Upcoming", "past": "Past", "all": "All"}
+_EMPTY = {
+    "upcoming": "No upcoming bookings. Book one with `/book`, "
+    "or type `/bookings past` to see earlier ones.",
+    "past": "No past bookings. Type `/bookings` for upcoming ones.",
+    "all": "No bookings yet. Book one with `/book demo tomorrow 3pm`, or type `/book` "
+    "for the booking form.",
+}
+
+
+def booking_list(
+    listing: BookingListing, *, more_value: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """/bookings: hosted meetings, then the site account's own bookings, each newest
+    relevant first (upcoming soonest first, past most recent first), with More."""
+    title = f"{_PERIOD_TITLES.get(listing.period, listing.period.title())} bookings"
+    blocks: list[dict[str, Any]] = [section(f"*{escape(title)}*")]
+    groups = (
+        ("Meetings hosted on the site", listing.hosted, listing.hosted_total),
+        ("Bookings the site account attends", listing.attending, listing.attending_total),
+    )
+    for heading, lines, total in groups:
+        if not lines:
+            continue
+        count = f"{len(lines)} of {total}" if total > len(lines) else str(total)
+        blocks.append(context(f"*{heading}* ({count})"))
+        blocks.extend(section(text) for text in _packed(_booking_row(line) for line in lines))
+    if not listing.hosted and not listing.attending:
+        blocks.append(section(_EMPTY.get(listing.period, _EMPTY["all"])))
+    elif more_value is not None:
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [button("More", ActionId.MORE_BOOKINGS.value, more_value)],
+            }
+        )
+    return message(blocks, title)
+
+
+def _booking_row(line: BookingLine) -> str:
+    emoji = _STATUS_EMOJI.get(line.status.lower(), ":small_blue_diamond:")
+    people = f" {escape(line.people)}" if line.people else ""
+    return (
+        f"{emoji} *{escape(line.title)}*{people}\n"
+        f"{escape(line.when)} · {escape(line.status.lower())}"
+    )
+
+
+def _packed(rows: Any, limit: int = MAX_SECTION_TEXT) -> list[str]:
+    """Rows joined into as few section texts as fit Slack's 3000 characters each."""
+    texts: list[str] = []
+    for row in rows:
+        if texts and len(texts[-1]) + 1 + len(row) <= limit:
+            texts[-1] += "\n" + row
+        else:
+            texts.append(row)
+    return texts

@@ -1,0 +1,67 @@
+"""Plain data the view builders take (no Slack, no HTTP): built by listeners from client models.
+
+Events are the client's own `bot.fluentbooking.Event` (one copy, passed through to the
+booking, so creating it needs no second look-up)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from bot.fluentbooking.models import Event
+
+
+@dataclass(frozen=True)
+class SlotChoice:
+    """One free time: `value` is the site's event_time string, `start` aware in the zone."""
+
+    value: str
+    start: datetime
+    end: datetime | None = None
+
+
+@dataclass
+class FormState:
+    """Everything the booking modal shows: choices made so far and what to offer."""
+
+    events: list[Event]
+    timezone: str
+    event_id: int | None = None
+    duration: int | None = None
+    day: date | None = None
+    time_value: str | None = None
+    slots: list[SlotChoice] = field(default_factory=list)
+    slots_error: str | None = None  # shown on the times (slot taken, none that day...)
+    form_error: str | None = None  # shown above the form (site trouble)
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    message: str = ""
+    guests: str = ""
+    time_block_suffix: str = ""
+
+    @property
+    def event(self) -> Event | None:
+        return next((e for e in self.events if e.id == self.event_id), None)
+
+
+@dataclass(frozen=True)
+class BookingLine:
+    """One row of /bookings; plain text (the builder escapes it)."""
+
+    status: str
+    title: str
+    people: str  # "with Alex Rivera" (the host) or "attendee Ana Lopez"
+    when: str  # date and time with the zone named, in the attendee's zone
+
+
+@dataclass(frozen=True)
+class BookingListing:
+    """What /bookings shows for one period: the rows to show and how many there are."""
+
+    period: str  # upcoming | past | all
+    hosted: list[BookingLine]  # meetings the site account hosts
+    hosted_total: int
+    attending: list[BookingLine]  # bookings whose attendee is the site account
+    attending_total: int

@@ -1,0 +1,34 @@
+"""The modal envelope every feature's modals share: callback id, title, buttons, blocks
+capped, and ``private_metadata`` checked against Slack's limit after encoding."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.slack.text import MAX_BLOCKS_MODAL, MAX_METADATA, modal_title, plain
+
+
+def modal_view(
+    callback_id: str,
+    title: str,
+    blocks: list[dict[str, Any]],
+    metadata: dict[str, Any],
+    *,
+    submit: str | None = None,
+    close: str = "Cancel",
+) -> dict[str, Any]:
+    meta = json.dumps(metadata, separators=(",", ":"), sort_keys=True)
+    if len(meta) > MAX_METADATA:
+        raise ValueError("private_metadata too long")
+    view: dict[str, Any] = {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": modal_title(title),
+        "close": plain(close, 24),
+        "private_metadata": meta,
+        "blocks": blocks[:MAX_BLOCKS_MODAL],
+    }
+    if submit:
+        view["submit"] = plain(submit, 24)
+    return view
