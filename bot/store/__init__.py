@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import time
 
-from bot.store.base import Claim, Clock, Store, StoreError, StoreOptions
+from bot.store.base import Claim, Clock, Lease, Store, StoreError, StoreOptions
 from bot.store.postgres import PostgresStore
 from bot.store.sqlite import SQLiteStore
 from bot.store.urls import PostgresTarget, mask_url, parse_database_url
 
 __all__ = [
     "Claim",
+    "Lease",
     "PostgresStore",
     "SQLiteStore",
     "Store",

@@ -58,6 +58,21 @@ class ClaimAttempt:
     result: dict[str, Any] | None = None
 
 
+@dataclass(frozen=True)
+class Lease:
+    """Who holds a named lease (one worker at a time across processes) and until when.
+
+    `held` is True when the caller of `take_lease` holds it now (taken or renewed).
+    `acquired_at` is when the current holder took it (renewals keep it).
+    """
+
+    name: str
+    holder: str | None
+    expires_at: float
+    acquired_at: float
+    held: bool = False
+
+
 @dataclass
 class StoreOptions:
     lease_seconds: float = 60.0  # how long a "pending" claim survives a dead owner
@@ -269,6 +284,36 @@ class Store(ABC):
         self._check_open()
         return await self._delete_value(namespace, key)
 
+    # -- leases ----------------------------------------------------------------------
+
+    async def take_lease(self, name: str, holder: str, ttl_seconds: float) -> Lease:
+        """Take the lease `name` for `holder` when it is free, expired or already
+        `holder`'s (a renewal); otherwise report who holds it. One atomic step."""
+        check_key("name", name)
+        check_key("holder", holder)
+        if ttl_seconds <= 0:
+            raise ValueError("ttl_seconds must be positive")
+        self._check_open()
+        now = self.options.clock()
+        found = await self._take_lease(name, holder, now, now + float(ttl_seconds))
+        return Lease(name, found[0], found[1], found[2], held=found[0] == holder)
+
+    async def read_lease(self, name: str) -> Lease | None:
+        """The lease's last holder (possibly expired: compare `expires_at`), or None."""
+        check_key("name", name)
+        self._check_open()
+        found = await self._read_lease(name)
+        if found is None:
+            return None
+        return Lease(name, found[0], found[1], found[2])
+
+    async def release_lease(self, name: str, holder: str) -> bool:
+        """Give the lease up at once (a clean shutdown); True when `holder` held it."""
+        check_key("name", name)
+        check_key("holder", holder)
+        self._check_open()
+        return await self._release_lease(name, holder)
+
     # -- housekeeping ----------------------------------------------------------------
 
     async def purge_expired(self) -> int:
@@ -385,6 +430,18 @@ class Store(ABC):
 
     @abstractmethod
     async def _ping(self) -> None: ...
+
+    @abstractmethod
+    async def _take_lease(
+        self, name: str, holder: str, now: float, until: float
+    ) -> tuple[str, float, float]:
+        """(holder, expires_at, acquired_at) after trying to take or renew the lease."""
+
+    @abstractmethod
+    async def _read_lease(self, name: str) -> tuple[str, float, float] | None: ...
+
+    @abstractmethod
+    async def _release_lease(self, name: str, holder: str) -> bool: ...
 
     @abstractmethod
     async def _close(self) -> None: ...

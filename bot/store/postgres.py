@@ -60,6 +60,7 @@ class PostgresStore(Store):
         self._version = prefix + "schema_version"
         self._slots = prefix + "slot_locks"
         self._outbox = prefix + "outbox"
+        self._leases = prefix + "leases"
         # Shown in pg_stat_activity, so an operator can tell the bot's connections apart.
         self.application_name = "fluentbooking-bot" + (f":{target.schema}" if target.schema else "")
 
@@ -167,6 +168,11 @@ class PostgresStore(Store):
             )
             await conn.execute(
                 f"CREATE INDEX IF NOT EXISTS outbox_due ON {self._outbox} (state, due_at)"
+            )
+            await conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {self._leases} ("
+                " name TEXT PRIMARY KEY, holder TEXT NOT NULL,"
+                " expires_at DOUBLE PRECISION NOT NULL, acquired_at DOUBLE PRECISION NOT NULL)"
             )
             cur = await conn.execute(f"SELECT version FROM {self._version} WHERE id = 1")
             row = await cur.fetchone()
@@ -453,6 +459,50 @@ class PostgresStore(Store):
             await conn.execute(f"SELECT 1 FROM {self._kv} LIMIT 1")
 
         await self._run("answer a ping", work)
+
+    async def _take_lease(
+        self, name: str, holder: str, now: float, until: float
+    ) -> tuple[str, float, float]:
+        async def work(conn: psycopg.AsyncConnection[Any]) -> tuple[str, float, float]:
+            async with conn.transaction():
+                await conn.execute(
+                    f"INSERT INTO {self._leases} AS l (name, holder, expires_at, acquired_at)"
+                    " VALUES (%s, %s, %s, %s) ON CONFLICT (name) DO UPDATE SET"
+                    " acquired_at = CASE WHEN l.holder = excluded.holder"
+                    " THEN l.acquired_at ELSE excluded.acquired_at END,"
+                    " holder = excluded.holder, expires_at = excluded.expires_at"
+                    " WHERE l.holder = excluded.holder OR l.expires_at <= %s",
+                    (name, holder, until, now, now),
+                )
+                cur = await conn.execute(
+                    f"SELECT holder, expires_at, acquired_at FROM {self._leases} WHERE name = %s",
+                    (name,),
+                )
+                row = await cur.fetchone()
+            assert row is not None
+            return str(row[0]), float(row[1]), float(row[2])
+
+        return await self._run("take a lease", work)
+
+    async def _read_lease(self, name: str) -> tuple[str, float, float] | None:
+        async def work(conn: psycopg.AsyncConnection[Any]) -> tuple[str, float, float] | None:
+            cur = await conn.execute(
+                f"SELECT holder, expires_at, acquired_at FROM {self._leases} WHERE name = %s",
+                (name,),
+            )
+            row = await cur.fetchone()
+            return None if row is None else (str(row[0]), float(row[1]), float(row[2]))
+
+        return await self._run("read a lease", work)
+
+    async def _release_lease(self, name: str, holder: str) -> bool:
+        async def work(conn: psycopg.AsyncConnection[Any]) -> bool:
+            cur = await conn.execute(
+                f"DELETE FROM {self._leases} WHERE name = %s AND holder = %s", (name, holder)
+            )
+            return cur.rowcount > 0
+
+        return await self._run("release a lease", work)
 
 
 def _advisory_lock_id(name: str) -> int:

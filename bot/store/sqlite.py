@@ -73,6 +73,12 @@ _SCHEMA = [
         sent_at REAL
     )""",
     "CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, due_at)",
+    """CREATE TABLE IF NOT EXISTS leases (
+        name TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        expires_at REAL NOT NULL,
+        acquired_at REAL NOT NULL
+    )""",
 ]
 
 _LOCK_SLOT = """
@@ -94,6 +100,15 @@ ON CONFLICT (key) DO UPDATE SET
     ttl_seconds = excluded.ttl_seconds, expires_at = excluded.expires_at,
     created_at = excluded.created_at
 WHERE idempotency_keys.expires_at <= ?
+"""
+
+_TAKE_LEASE = """
+INSERT INTO leases (name, holder, expires_at, acquired_at) VALUES (?, ?, ?, ?)
+ON CONFLICT (name) DO UPDATE SET
+    acquired_at = CASE WHEN leases.holder = excluded.holder
+                       THEN leases.acquired_at ELSE excluded.acquired_at END,
+    holder = excluded.holder, expires_at = excluded.expires_at
+WHERE leases.holder = excluded.holder OR leases.expires_at <= ?
 """
 
 
@@ -489,3 +504,35 @@ class SQLiteStore(Store):
             "answer a ping",
             lambda conn: conn.execute("SELECT 1 FROM kv_settings LIMIT 1").fetchone(),
         )
+        await self._run("answer a ping", lambda conn: conn.execute("SELECT 1").fetchone())
+
+    async def _take_lease(
+        self, name: str, holder: str, now: float, until: float
+    ) -> tuple[str, float, float]:
+        def work(conn: sqlite3.Connection) -> tuple[str, float, float]:
+            def tx() -> tuple[str, float, float]:
+                conn.execute(_TAKE_LEASE, (name, holder, until, now, now))
+                row = conn.execute(
+                    "SELECT holder, expires_at, acquired_at FROM leases WHERE name = ?", (name,)
+                ).fetchone()
+                return str(row[0]), float(row[1]), float(row[2])
+
+            return self._in_write_tx(conn, tx)
+
+        return await self._run("take a lease", work)
+
+    async def _read_lease(self, name: str) -> tuple[str, float, float] | None:
+        def work(conn: sqlite3.Connection) -> tuple[str, float, float] | None:
+            row = conn.execute(
+                "SELECT holder, expires_at, acquired_at FROM leases WHERE name = ?", (name,)
+            ).fetchone()
+            return None if row is None else (str(row[0]), float(row[1]), float(row[2]))
+
+        return await self._run("read a lease", work)
+
+    async def _release_lease(self, name: str, holder: str) -> bool:
+        def work(conn: sqlite3.Connection) -> bool:
+            cur = conn.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (name, holder))
+            return cur.rowcount > 0
+
+        return await self._run("release a lease", work)
