@@ -18,6 +18,8 @@ from bot.team.identity import HostMapEntry, HostMapError, parse_host_map
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
 DEFAULT_DATABASE_URL = "sqlite:///var/bot.sqlite3"
+DEFAULT_POLL_SECONDS = 60
+MAX_REMINDER_MINUTES = 7 * 24 * 60
 
 
 class ConfigError(ValueError):
@@ -63,6 +65,9 @@ class Settings:
     booking_notify_channel: str | None = None
     booking_admins: frozenset[str] = frozenset()
     booking_host_map: tuple[HostMapEntry, ...] = ()
+    booking_poll_seconds: int = DEFAULT_POLL_SECONDS  # 0: the watcher is off
+    booking_reminder_minutes: tuple[int, ...] = ()  # largest first, e.g. (60, 10)
+    booking_webhook_secret: Secret = field(default=Secret(""), repr=False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -119,6 +124,15 @@ class Settings:
             host_map = parse_host_map(get("BOOKING_HOST_MAP"))
         except HostMapError as error:
             raise ConfigError("BOOKING_HOST_MAP", str(error)) from None
+        poll_text = get("BOOKING_POLL_SECONDS") or str(DEFAULT_POLL_SECONDS)
+        try:
+            poll_seconds = int(poll_text)
+        except ValueError:
+            raise ConfigError(
+                "BOOKING_POLL_SECONDS", f"must be a whole number of seconds, got {poll_text!r}"
+            ) from None
+        if poll_seconds < 0:
+            raise ConfigError("BOOKING_POLL_SECONDS", "must be 0 (off) or a positive number")
 
         return cls(
             slack_bot_token=Secret(bot_token),
@@ -133,6 +147,9 @@ class Settings:
             booking_notify_channel=channel,
             booking_admins=admins,
             booking_host_map=host_map,
+            booking_poll_seconds=poll_seconds,
+            booking_reminder_minutes=parse_reminder_minutes(get("BOOKING_REMINDER_MINUTES")),
+            booking_webhook_secret=Secret(get("BOOKING_WEBHOOK_SECRET")),
         )
 
     def require(self, *names: str) -> None:
@@ -140,6 +157,29 @@ class Settings:
         for name in names:
             if not getattr(self, name.lower()):
                 raise ConfigError(name, "is not set (see .env.example)")
+
+
+def parse_reminder_minutes(text: str) -> tuple[int, ...]:
+    """`"60,10"` -> (60, 10): distinct whole minutes, largest first; "" -> none."""
+    found: set[int] = set()
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            minutes = int(part)
+        except ValueError:
+            raise ConfigError(
+                "BOOKING_REMINDER_MINUTES",
+                f"must be whole minutes separated by commas (e.g. 60,10), got {part!r}",
+            ) from None
+        if not 0 < minutes <= MAX_REMINDER_MINUTES:
+            raise ConfigError(
+                "BOOKING_REMINDER_MINUTES",
+                f"each value must be between 1 and {MAX_REMINDER_MINUTES} minutes, got {minutes}",
+            )
+        found.add(minutes)
+    return tuple(sorted(found, reverse=True))
 
 
 def read_dotenv(path: Path) -> dict[str, str]:

@@ -303,6 +303,10 @@ class Booking:
     host_user_id: int | None = None  # the WordPress user who hosts it
     location_type: str | None = None  # e.g. "phone_guest": whose `location` text it is
     guests: tuple[str, ...] = ()  # guest emails, where the site lists them
+    # what the site's full rows (/schedules) add; the watcher needs them
+    host_name: str = ""
+    source: str = ""  # "web" (the public form) or "admin" (REST API, WordPress admin)
+    created_at: datetime | None = None  # UTC, one-second resolution
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -352,6 +356,39 @@ class Booking:
             host_user_id=as_int(raw.get("host_user_id")),
             location_type=str(location_details.get("type") or "") or None,
             guests=_guest_emails(raw.get("guests")),
+            host_name=plain_text(as_dict(raw.get("author")).get("name")),
+            source=str(raw.get("source") or ""),
+            created_at=parse_utc(raw.get("created_at")),
+        )
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One row of the site's activity log (GET /reports/activities): a booking's
+    cancellation, reschedule, confirmation, rejection, ... as the site recorded it."""
+
+    id: int
+    booking_id: int
+    type: str
+    status: str
+    title: str
+    description: str
+    created_at: datetime | None
+
+    @classmethod
+    def from_api(cls, raw: dict[str, Any]) -> Activity:
+        activity_id = as_int(raw.get("id"))
+        booking_id = as_int(raw.get("booking_id"))
+        if not activity_id or not booking_id:
+            raise ValueError("activity without an id or a booking id")
+        return cls(
+            id=activity_id,
+            booking_id=booking_id,
+            type=str(raw.get("type") or ""),
+            status=str(raw.get("status") or ""),
+            title=plain_text(raw.get("title")),
+            description=plain_text(raw.get("description")),
+            created_at=parse_utc(raw.get("created_at")),
         )
 
 

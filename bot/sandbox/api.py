@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.sandbox import seed, users
+from bot.sandbox.activity import LATEST, ActivityLog
 from bot.sandbox.faults import Faults, after_pause
 from bot.sandbox.lifecycle import Lifecycle
 from bot.sandbox.slots import (
@@ -135,6 +136,7 @@ class SiteApi:
         self.store = store
         self.integrations = integrations
         self.lifecycle = Lifecycle(store)
+        self.activity = ActivityLog(store)
         # (method, pattern, handler); patterns are matched against the whole route
         self.routes: list[tuple[str, re.Pattern[str], Callable[[Call], Answer]]] = [
             ("GET", re.compile(r"/calendars"), self.calendars),
@@ -144,6 +146,7 @@ class SiteApi:
             ("GET", re.compile(r"/schedules"), self.schedules),
             ("GET", re.compile(r"/schedules/(\d+)"), self.schedule),
             ("PUT", re.compile(r"/schedules/(\d+)"), self.change_schedule),
+            ("GET", re.compile(r"/reports/activities"), self.activities),
             ("GET", re.compile(r"/integrations"), self.get_integration),
             ("POST", re.compile(r"/integrations"), self.post_integration),
         ]
@@ -426,6 +429,8 @@ class SiteApi:
 
     def _insert(self, values: dict[str, Any]) -> dict[str, Any]:
         row = self.store.insert_booking(values)
+        created = _utc(row.created_at)
+        self.activity.record(row, "created", created, "Booking created by the site admin")
         return {"message": "Booking has been created", "booking": self._booking_json(row)}
 
     def bookings(self, call: Call) -> dict[str, Any]:
@@ -498,19 +503,26 @@ class SiteApi:
                     seen.add(group)
                     rows.append(row)
         now = call.now.astimezone(UTC)
-        period = call.params.get("period", "upcoming")
+        period = call.params.get("filters[period]") or call.params.get("period", "upcoming")
         if period == "upcoming":
             rows = [r for r in rows if _utc(r.end_time) >= now]
         elif period == "past":
             rows = [r for r in rows if _utc(r.end_time) < now]
-        items = [self._schedule_json(r) for r in rows]
-        return {"schedules": paginate(items, call, "/schedules", 10)}
+        elif period == LATEST:
+            rows = self.activity.latest_created(rows)
+        elif period in ("completed", "cancelled", "pending", "no_show"):
+            rows = [r for r in rows if r.status == period]
+        page = paginate(rows, call, "/schedules", 10)
+        read = self.activity.touch_on_read(page["data"], call.now)
+        page["data"] = [self._schedule_json(r) for r in read]
+        return {"schedules": page}
 
     def schedule(self, call: Call) -> dict[str, Any]:
         row = self.store.get_booking(int(call.ids[0]))
         scope = users.schedule_scope(call.user)
         if row is None or scope not in (None, row.host_user_id):
             raise plugin_error("Booking not found", 404)
+        (row,) = self.activity.touch_on_read([row], call.now)
         return {"schedule": self._schedule_json(row)}
 
     def change_schedule(self, call: Call) -> dict[str, Any]:
@@ -519,6 +531,9 @@ class SiteApi:
         if answer.status != 200:
             raise plugin_error(answer.message, answer.status)
         return {"message": answer.message}
+
+    def activities(self, call: Call) -> dict[str, Any]:
+        return {"activities": self.activity.newest(users.schedule_scope(call.user))}
 
     def get_integration(self, call: Call) -> dict[str, Any]:
         key = call.params.get("settings_key", "")
