@@ -35,7 +35,9 @@ from bot.store import StoreError
 
 log = logging.getLogger("bot.feed")
 
-NEW_WINDOW = timedelta(minutes=2)  # rows this much older than the newest seen are old
+# A row is new when the feed has not seen its id and it was created at most this long
+# before the newest creation second seen (rows share seconds; allow a slow insert).
+NEW_WINDOW = timedelta(seconds=5)
 STATUS_OF = {Kind.CANCELLED: "cancelled", Kind.REJECTED: "rejected", Kind.CONFIRMED: "scheduled"}
 
 Clock = Callable[[], datetime]
@@ -320,8 +322,8 @@ class Watcher:
             rows.extend(result.items)
             if not result.items or result.last_page <= page:
                 break
-            if not all(_is_new(b, position) for b in result.items):
-                break
+            if not _may_hide_new(result.items[-1], position):
+                break  # newest-created first: every later row is older still
         else:
             log.warning(
                 "booking watcher: more than %d new bookings since the last look; the "
@@ -499,6 +501,14 @@ def _is_new(booking: Booking, position: Position) -> bool:
         return True
     floor = datetime.fromisoformat(position.floor)
     return booking.created_at >= floor - NEW_WINDOW
+
+
+def _may_hide_new(last: Booking, position: Position) -> bool:
+    """Rows after `last` may still be new: within one second the site lists rows in no
+    particular order, so a known row does not mean the rest are known."""
+    if position.floor is None or last.created_at is None:
+        return True
+    return last.created_at >= datetime.fromisoformat(position.floor) - NEW_WINDOW
 
 
 def _advance(position: Position, rows: list[Booking]) -> None:
