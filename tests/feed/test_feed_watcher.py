@@ -77,7 +77,9 @@ async def test_changes_from_the_log_with_the_old_time_of_a_reschedule(store: Sto
     await feed.look()
     clock.advance(INTERVAL)
     new_start = T0 + timedelta(days=1, hours=2)
-    site.change(moved.id, "rescheduled", start_utc=new_start, end_utc=new_start + timedelta(minutes=30))
+    site.change(
+        moved.id, "rescheduled", start_utc=new_start, end_utc=new_start + timedelta(minutes=30)
+    )
     site.change(cancelled.id, "cancelled", status="cancelled")
     site.change(approved.id, "confirmed", status="scheduled")
     site.change(declined.id, "rejected", status="rejected")
