@@ -246,6 +246,62 @@ async def check_store(settings: Settings) -> list[Result]:
         await store.close()
 
 
+async def check_watcher(settings: Settings, *, now: float | None = None) -> list[Result]:
+    """The booking watcher: on or off, its last successful look, its lag, who watches."""
+    import time
+
+    from bot.feed.state import FeedState
+    from bot.store import StoreError, open_store
+
+    label = "Booking watcher"
+    interval = settings.booking_poll_seconds
+    if interval <= 0:
+        return [Result(True, label, "off (BOOKING_POLL_SECONDS=0): website bookings are not told")]
+    extras = []
+    if settings.booking_reminder_minutes:
+        minutes = ", ".join(str(m) for m in settings.booking_reminder_minutes)
+        extras.append(f"reminders {minutes} min before")
+    if settings.booking_webhook_secret:
+        extras.append("Pro webhooks at /fluentbooking/webhook")
+    extra = f"; {'; '.join(extras)}" if extras else ""
+    try:
+        store = await open_store(settings.database_url)
+    except (StoreError, ValueError) as exc:
+        return [Result(False, label, f"cannot read its state: {_named(exc)}")]
+    try:
+        status = await FeedState(store).status(enabled=True, interval=interval)
+    except StoreError as exc:
+        return [Result(False, label, f"cannot read its state: {_named(exc)}")]
+    finally:
+        await store.close()
+    now = time.time() if now is None else now
+    head = f"on, every {interval} s{extra}"
+    if status.last_look is None:
+        return [
+            Result(True, label, f"{head}; has not looked at the site yet (it starts with the bot)")
+        ]
+    lag = max(0.0, now - status.last_look)
+    watching = status.holder is not None and (status.lease_expires or 0) > now
+    who = f"watched by {status.holder}" if watching else "no process holds the watcher lease"
+    detail = f"{head}; last successful look {_ago(lag)} ago; {who}"
+    if status.last_error:
+        detail += f"; the site did not answer: {status.last_error}"
+    stale = lag > 3 * interval
+    if stale and not watching:
+        detail += " — is the bot running?"
+    elif stale:
+        detail += " — behind: check the site (FLUENTBOOKING_URL) and the log"
+    return [Result(not stale, label, detail)]
+
+
+def _ago(seconds: float) -> str:
+    if seconds < 120:
+        return f"{int(seconds)} s"
+    if seconds < 7200:
+        return f"{int(seconds // 60)} min"
+    return f"{seconds / 3600:.1f} h"
+
+
 def _named(exc: BaseException) -> str:
     text = str(exc)
     return text if "DATABASE_URL" in text else f"{text} (check DATABASE_URL)"
@@ -259,6 +315,7 @@ async def run_checks(
         check_site(settings, client_factory),
         check_store(settings),
         check_hosts(settings, client_factory),
+        check_watcher(settings),
     )
     return [r for part in parts for r in part]
 
