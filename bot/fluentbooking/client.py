@@ -30,6 +30,7 @@ from bot.cache import TTLCache
 
 from .errors import BadResponseError, EventClosedError, NotFoundError, ValidationError
 from .models import (
+    Activity,
     Booking,
     BookingList,
     BookingSummary,
@@ -399,6 +400,21 @@ class FluentBookingClient:
         params = [("page", str(positive(page, "page"))), ("per_page", str(per_page))]
         if period:
             params.append(("period", period))
+        return await self._schedule_page(params, page)
+
+    async def list_latest_bookings(self, *, page: int = 1, per_page: int = 10) -> ScheduleList:
+        """Bookings newest *created* first (`GET /schedules?filters[period]=latest_bookings`),
+        one page. `created_at` has one-second resolution and the site has no tie-breaker:
+        rows of one second come in any order. Mind the read side effect of 2.0.0 (a row
+        that ended over an hour ago is rewritten when read): ask for few rows."""
+        params = [
+            ("filters[period]", "latest_bookings"),
+            ("page", str(positive(page, "page"))),
+            ("per_page", str(per_page)),
+        ]
+        return await self._schedule_page(params, page)
+
+    async def _schedule_page(self, params: list[tuple[str, str]], page: int) -> ScheduleList:
         body = as_dict(await self._get("/schedules", params))
         container: Any = body.get("schedules", body.get("bookings", body))
         if isinstance(container, dict) and "data" in container:
@@ -419,6 +435,33 @@ class FluentBookingClient:
             last_page=as_int(meta.get("last_page"), page) or page,
             total=as_int(meta.get("total"), len(items)) or len(items),
         )
+
+    async def get_schedule(self, booking_id: int) -> Booking:
+        """One booking the user may see (`GET /schedules/{id}`); NotFoundError if none."""
+        body = as_dict(await self._get(f"/schedules/{_id(booking_id)}", []))
+        raw = body.get("schedule") if isinstance(body.get("schedule"), dict) else body
+        try:
+            return Booking.from_api(as_dict(raw))
+        except ValueError:
+            raise BadResponseError(
+                detail=f"GET /schedules/{booking_id}: no booking with a start_time in the answer"
+            ) from None
+
+    async def list_activities(self) -> list[Activity]:
+        """The site's activity log (`GET /reports/activities`): its newest 100 rows
+        (cancellations, reschedules, confirmations, rejections, ...), newest first; a
+        host sees the rows of its own bookings only."""
+        body = await self._get("/reports/activities", [])
+        container: Any = body.get("activities", body) if isinstance(body, dict) else body
+        if isinstance(container, dict) and "data" in container:
+            container = container.get("data")
+        items = []
+        for row in as_list(container):
+            try:
+                items.append(Activity.from_api(as_dict(row)))
+            except ValueError:
+                log.warning("skipping an activity row without an id")
+        return sorted(items, key=lambda a: a.id, reverse=True)
 
     # ------------------------------------------------------------ integrations
 
