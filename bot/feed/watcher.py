@@ -316,8 +316,10 @@ class Watcher:
     async def _latest_rows(self, position: Position) -> tuple[list[Booking], int]:
         rows: list[Booking] = []
         requests = 0
+        # the rows of the newest second(s) come in any order: ask for all of them at once
+        per_page = min(100, max(self.options.per_page, len(position.ids) + 2))
         for page in range(1, self.options.max_pages + 1):
-            result = await self.site.latest_bookings(page=page, per_page=self.options.per_page)
+            result = await self.site.latest_bookings(page=page, per_page=per_page)
             requests += 1
             rows.extend(result.items)
             if not result.items or result.last_page <= page:
@@ -518,14 +520,15 @@ def _advance(position: Position, rows: list[Booking]) -> None:
         stamps.append(datetime.fromisoformat(position.floor))
     if stamps:
         position.floor = max(stamps).isoformat()
-    ids = [i for i in position.ids if i not in {b.id for b in rows}]
     floor = datetime.fromisoformat(position.floor) if position.floor else None
-    ids += [
+    near = [
         b.id
         for b in sorted(rows, key=lambda b: b.id)
         if floor is None or b.created_at is None or b.created_at >= floor - NEW_WINDOW
     ]
-    position.ids = ids
+    # every row near the floor is on the pages read (they come first), so these are all
+    # of them; ids seen before but not read now are older than the window
+    position.ids = near if rows else position.ids
 
 
 def _applied(before: Seen | None, kind: Kind) -> Seen | None:
