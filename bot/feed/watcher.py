@@ -21,6 +21,7 @@ import contextlib
 import logging
 import os
 import socket
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
@@ -94,6 +95,7 @@ class Watcher:
         holder: str | None = None,
         clock: Clock | None = None,
         sleep: Sleep | None = None,
+        monotonic: Callable[[], float] | None = None,
     ) -> None:
         if options.interval <= 0:
             raise ValueError("the watcher needs a positive interval (0 means off: do not start it)")
@@ -104,9 +106,11 @@ class Watcher:
         self.holder = holder or holder_name()
         self.clock: Clock = clock or (lambda: datetime.now(UTC))
         self.sleep: Sleep = sleep or asyncio.sleep
+        # when to look is real elapsed time (a test may fix `clock`, the site's idea of now)
+        self.monotonic: Callable[[], float] = monotonic or time.monotonic
         self.holding = False
         self.failures = 0
-        self._next_look: datetime | None = None
+        self._next_look: float | None = None
         self._lock = asyncio.Lock()
         self._stopped = asyncio.Event()
 
@@ -153,13 +157,12 @@ class Watcher:
             log.info("booking watcher: this process (%s) watches the site", self.holder)
             self.holding = True
             self._next_look = None
-        now = self.clock()
-        if self._next_look is None or now >= self._next_look:
+        if self._next_look is None or self.monotonic() >= self._next_look:
             ok = await self._look_safely()
-            self._next_look = self.clock() + timedelta(seconds=self._delay(ok))
+            self._next_look = self.monotonic() + self._delay(ok)
         await self._remind_safely()
         now = self.clock()
-        waits = [interval, (self._next_look - now).total_seconds()]
+        waits = [interval, self._next_look - self.monotonic()]
         due = await self._next_reminder(now)
         if due is not None:
             waits.append((due - now).total_seconds())

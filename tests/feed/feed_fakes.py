@@ -27,6 +27,9 @@ class Clock:
     def advance(self, seconds: float) -> None:
         self.now += timedelta(seconds=seconds)
 
+    def epoch(self) -> float:
+        return self.now.timestamp()
+
 
 class FakeSite:
     def __init__(self, clock: Clock) -> None:

@@ -55,6 +55,7 @@ async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
     watcher = Watcher(
         FeedState(store), ClientSiteReader(client), teller,
         WatcherOptions(interval=60, slack_grace=0), clock=sandbox.now,
+        monotonic=lambda: sandbox.now().timestamp(),
     )  # fmt: skip
     try:
         yield Rig(sandbox, store, client, teller, watcher)

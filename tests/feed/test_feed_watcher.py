@@ -24,7 +24,9 @@ async def store(tmp_path: Path):
 
 def watcher(store: Store, site: FakeSite, teller: Recorder, clock: Clock, **options) -> Watcher:
     opts = WatcherOptions(interval=INTERVAL, slack_grace=0, **options)
-    return Watcher(FeedState(store), site, teller, opts, holder="proc-a", clock=clock)
+    return Watcher(
+        FeedState(store), site, teller, opts, holder="proc-a", clock=clock, monotonic=clock.epoch
+    )
 
 
 async def test_first_look_tells_nothing_then_each_new_booking_once(store: Store) -> None:
@@ -206,8 +208,10 @@ async def test_one_watcher_at_a_time_and_a_dead_one_is_replaced_within_two_inter
         clock = Clock()
         site, teller = FakeSite(clock), Recorder()
         opts = WatcherOptions(interval=INTERVAL, slack_grace=0)
-        a = Watcher(FeedState(one), site, teller, opts, holder="proc-a", clock=clock)
-        b = Watcher(FeedState(two), site, teller, opts, holder="proc-b", clock=clock)
+        a = Watcher(FeedState(one), site, teller, opts, holder="proc-a", clock=clock,
+                    monotonic=clock.epoch)  # fmt: skip
+        b = Watcher(FeedState(two), site, teller, opts, holder="proc-b", clock=clock,
+                    monotonic=clock.epoch)  # fmt: skip
         await a.step()
         assert a.holding
         assert await b.step() == INTERVAL / 2 and not b.holding
