@@ -28,7 +28,13 @@ import httpx
 
 from bot.cache import TTLCache
 
-from .errors import BadResponseError, EventClosedError, NotFoundError, ValidationError
+from .errors import (
+    BadResponseError,
+    CreateUnreadableError,
+    EventClosedError,
+    NotFoundError,
+    ValidationError,
+)
 from .models import (
     Activity,
     Booking,
@@ -345,7 +351,7 @@ class FluentBookingClient:
         try:
             booking = Booking.from_api(raw)
         except ValueError:
-            raise BadResponseError(
+            raise CreateUnreadableError(
                 "The site said the booking was made but its answer could not be read; "
                 "check your bookings before trying again.",
                 detail="create answer without booking.start_time",
@@ -462,6 +468,48 @@ class FluentBookingClient:
             except ValueError:
                 log.warning("skipping an activity row without an id")
         return sorted(items, key=lambda a: a.id, reverse=True)
+
+    # ------------------------------------------------------- one booking's truth
+
+    async def find_bookings(
+        self, *, email: str, start_utc: datetime | None = None, per_page: int = 50
+    ) -> list[Booking]:
+        """The bookings whose attendee is `email` (GET /schedules?search=), at `start_utc`
+        when given, oldest first. Unlike the plain list, a search shows each booking even
+        where racing creates share one `group_id` (the list shows one row per group)."""
+        wanted = (email or "").strip()
+        if not wanted:
+            raise ValidationError("An attendee email is needed to look bookings up.")
+        params = [("search", wanted), ("per_page", str(per_page)), ("page", "1")]
+        body = as_dict(await self._get("/schedules", params))
+        container: Any = body.get("schedules", body.get("bookings", body))
+        rows = as_list(container.get("data")) if isinstance(container, dict) else as_list(container)
+        found = []
+        for row in rows:
+            try:
+                booking = Booking.from_api(as_dict(row))
+            except ValueError:
+                continue
+            if booking.email.strip().lower() != wanted.lower():
+                continue  # the search also matches names and parts of other emails
+            if start_utc is not None and booking.start_utc != start_utc.astimezone(UTC):
+                continue
+            found.append(booking)
+        return sorted(found, key=lambda b: b.id)
+
+    async def cancel_booking(self, booking_id: int, reason: str) -> Booking:
+        """Cancel a booking (PUT /schedules/{id}, status cancelled, with `cancel_reason`),
+        then read it back: the site's answer never says what happened. Never retried;
+        never sends `scheduled` (on a cancelled booking that re-books with no slot check).
+        Returns the booking as the site holds it afterwards."""
+        booking_id = _id(booking_id)
+        body = {"column": "status", "value": "cancelled", "cancel_reason": reason or ""}
+        try:
+            await self._request("PUT", f"/schedules/{booking_id}", json_body=body, retry=False)
+        except ValidationError as exc:
+            if "no changes" not in (exc.user_message or "").lower():
+                raise
+        return await self.get_schedule(booking_id)
 
     # ------------------------------------------------------------ integrations
 

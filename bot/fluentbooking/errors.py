@@ -12,6 +12,10 @@ from __future__ import annotations
 __all__ = [
     "AuthError",
     "BadResponseError",
+    "BookingUncertainError",
+    "CreateServerError",
+    "CreateTimeoutError",
+    "CreateUnreadableError",
     "EventClosedError",
     "FluentBookingError",
     "NotFoundError",
@@ -144,6 +148,26 @@ class BadResponseError(
     ),
 ):
     """Not the API's JSON: a web page, an empty or odd answer, a redirect elsewhere."""
+
+
+class BookingUncertainError(FluentBookingError):
+    """A create was sent and its answer was lost: the booking may or may not exist.
+
+    Raised (as one of the three kinds below, which keep their usual kind and class) for
+    a timeout or a broken connection after the request went out, a 5xx, or a 2xx that
+    cannot be read. Catch this to reconcile: look the booking up on the site."""
+
+
+class CreateTimeoutError(SiteTimeoutError, BookingUncertainError):
+    """No answer to a create in time, or the connection broke after sending."""
+
+
+class CreateServerError(ServerError, BookingUncertainError):
+    """A create answered 5xx: the site may have booked before it failed."""
+
+
+class CreateUnreadableError(BadResponseError, BookingUncertainError):
+    """A create answered 2xx with something that is not a booking."""
 
 
 #: every kind an error may have (the CLI's ``--json`` error kinds, less ``usage``)

@@ -17,6 +17,9 @@ import httpx
 from .errors import (
     AuthError,
     BadResponseError,
+    CreateServerError,
+    CreateTimeoutError,
+    CreateUnreadableError,
     EventClosedError,
     FluentBookingError,
     NotFoundError,
@@ -36,6 +39,11 @@ EMPTY_OR_ODD = (
     "The booking site's answer was empty or not the API's JSON (is FluentBooking active "
     "there, or is a caching or security plugin altering REST answers?). Check "
     "FLUENTBOOKING_URL and the site's health."
+)
+
+MAYBE_SERVER = (
+    "The booking site had an internal error while making the booking, so it may or may "
+    "not have been made. Check your bookings before trying again."
 )
 
 
@@ -89,9 +97,11 @@ def error_for(
         if status == 403:
             return AuthError(BLOCKED_403, detail=detail, status=status)
         if status >= 500:
+            if create:
+                return CreateServerError(MAYBE_SERVER, detail=detail, status=status)
             return ServerError(detail=detail, status=status)
         if create and 200 <= status < 300:
-            return BadResponseError(
+            return CreateUnreadableError(
                 "The booking site's answer could not be read, so the booking may or may "
                 "not have been made. Check your bookings before trying again.",
                 detail=detail,
@@ -136,6 +146,8 @@ def error_for(
         if not fields:
             fields = flatten_errors(as_dict(data.get("data")).get("params"))
         return ValidationError(message or None, fields=fields, detail=detail, status=status)
+    if create and status >= 500:
+        return CreateServerError(MAYBE_SERVER, detail=detail, status=status)
     return ServerError(detail=detail, status=status)
 
 
@@ -166,7 +178,7 @@ def timeout_error(exc: Exception, method: str, path: str, create: bool) -> SiteT
     kind = "deadline" if isinstance(exc, TimeoutError) else type(exc).__name__
     detail = f"{method} {path}: {kind}"
     if create and not isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
-        return SiteTimeoutError(
+        return CreateTimeoutError(
             "The booking site did not answer in time, so the booking may or may not "
             "have been made. Check your bookings before trying again.",
             detail=detail,
@@ -178,7 +190,7 @@ def connect_error(exc: Exception, method: str, path: str, create: bool) -> SiteT
     """A broken or refused connection (TLS trouble named as such)."""
     detail = f"{method} {path}: {type(exc).__name__}"
     if create and not isinstance(exc, httpx.ConnectError):
-        return SiteTimeoutError(
+        return CreateTimeoutError(
             "The connection to the booking site broke, so the booking may or may not "
             "have been made. Check your bookings before trying again.",
             detail=detail,

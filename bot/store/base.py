@@ -204,9 +204,11 @@ class Store(ABC):
             for i, p in (outbox or {}).items()
         ]
         self._check_open()
-        token = self._tokens.pop(key, None)
+        token = self._tokens.get(key)  # kept if this fails, so release() still frees the slot
         now = self.options.clock()
-        if not await self._complete(key, token, text, now, items, now + outbox_delay):
+        completed = await self._complete(key, token, text, now, items, now + outbox_delay)
+        self._tokens.pop(key, None)
+        if not completed:
             log.warning(
                 "claim %r was taken over by another caller before it completed; "
                 "the other caller's outcome stands",

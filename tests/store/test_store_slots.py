@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from store_helpers import Backend, FakeClock, new_schema_name, postgres_url, run_workers, sqlite_url
 
+from bot.store import StoreError
+
 SLOT = "slot:host:1:2025-01-07T16:00:00Z"
 
 
@@ -123,3 +125,18 @@ def test_two_processes_on_postgres_never_hold_a_slot_together() -> None:
     finally:
         drop_schema(url, schema)
     _no_overlap(answers, 12)
+
+
+async def test_a_failed_complete_still_lets_release_free_the_slot(backend: Backend) -> None:
+    store, other = await backend.open(), await backend.open()
+    assert (await store.claim("booking:ann", slot=SLOT)).owner
+    if backend.kind == "sqlite":
+        backend.execute_raw(
+            "CREATE TRIGGER broken BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'x'); END"
+        )
+    else:
+        backend.execute_raw("ALTER TABLE outbox ADD CONSTRAINT broken CHECK (length(id) < 0)")
+    with pytest.raises(StoreError):
+        await store.complete("booking:ann", {"booking_id": 1}, outbox={"dm:1": {}})
+    await store.release("booking:ann")
+    assert (await other.claim("booking:ben", wait_seconds=0, slot=SLOT)).owner
