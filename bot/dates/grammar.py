@@ -29,6 +29,7 @@ class Clock:
     literal: bool = False  # a 24-hour reading was written ("07:30", "15h", "14 Uhr")
     special: str | None = None  # "midnight" | "noon"
     minus: int = 0  # "quarter to 4": minutes before the hour
+    second: int = 0
 
 
 @dataclass
@@ -58,6 +59,9 @@ class Found:
     week_range: bool = False
     period: tuple[str, int] | None = None  # ("weekend", 0 this | 1 next) or ("month", 1)
     notes: list[str] = field(default_factory=list)
+    now: bool = False  # "now", "ahora", "jetzt"...
+    offsets: int = 0  # offset phrases read ("in 1d 2hr" is one)
+    week_part: str | None = None  # "early" | "late" next week
 
     def empty(self) -> bool:
         return not (
@@ -69,6 +73,8 @@ class Found:
             or self.calendar
             or self.week_range
             or self.period
+            or self.now
+            or self.week_part
         )
 
 
@@ -104,6 +110,7 @@ class Patterns:
     parts: dict[str, tuple[str, int | None]]
     units: dict[str, str]
     regexes: dict[str, re.Pattern[str]]
+    ordinal_words: dict[str, int]
 
 
 @functools.cache
@@ -126,28 +133,59 @@ def patterns(langs: tuple[str, ...]) -> Patterns:
     num = r"\d+(?:[.,]\d+)?|" + _alt(list(lx.NUMBER_WORDS))
     unit = _alt(list(units))
     in_words = _alt(_lang_words(lx.IN_WORDS, langs))
-    ordinal = r"(\d{1,2})(?:st|nd|rd|th|º|ª|er|e|\.)?"
+    ordinal_words = dict(lx.ORDINAL_WORDS) if "en" in langs else {}
+    ordinal_words.update(_lang_map(lx.ORDINAL_WORDS_OTHER, langs))
+    ordw = _alt(list(ordinal_words))
+    ordinal = rf"(\d{{1,2}}|{ordw})(?:st|nd|rd|th|º|ª|er|e|\.)?"
+    numw = _alt(list(lx.NUMBER_WORDS))
+    piece = rf"(?:\d+(?:[.,]\d+)?\s*|(?<![^\W\d_])(?:{numw})\s+)(?:{unit})(?![^\W\d_])"
+    joiner = rf"\s*(?:(?:{_alt(lx.AND_WORDS)})\s*)?"
+    pieces = rf"{piece}(?:{joiner}{piece})*"
+    about = rf"(?:(?:{_alt(_lang_words(lx.ABOUT, langs))})\s*)?"
+    now_words = _alt(_lang_words(lx.NOW, langs))
     year = r"(?:,?\s*(?:de\s+)?(\d{4}))?"
     the = r"(?:(?:on\s+)?the\s+|(?:el|le|am|no|em)\s+)?"
-    clock = r"(\d{1,2})(?:[:.](\d{2}))?"
+    clock = r"(\d{1,2})(?:[:.h](\d{2})(?::(\d{2}))?|h(?![\w]))?"
+    week_words = _alt(_lang_words(lx.NEXT_WEEK, langs))
+    half_words = _alt(_lang_words(lx.HALF_PAST, langs) + _lang_words(lx.HALF_TO, langs))
     r: dict[str, str] = {
-        "iso": r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?:[t\s]+(\d{2}):(\d{2})(?::\d{2})?)?(?!\d)",
-        "in_n": _B + rf"(?:{in_words})\s+({num})\s*({unit}){_E}",
+        "iso": r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?:[t\s]+(\d{2}):(\d{2})(?::(\d{2}))?)?(?!\d)",
+        "ago": _B
+        + rf"(?:(?:{_alt(_lang_words(lx.AGO_BEFORE, langs))})\s+(?:{pieces})"
+        + rf"|(?:{pieces})\s+(?:{_alt(_lang_words(lx.AGO_AFTER, langs))})){_E}",
+        "in_n": _B + rf"(?:{in_words})\s+{about}({pieces})(?![^\W\d_])",
+        "signed": rf"(?:(?<![\w@])({now_words})\s*|(?<![\w@+\-/:.]))([+-])\s*({pieces})"
+        r"(?![^\W\d_])",
+        "now": _B
+        + r"(?<!for )(?<!until )(?<!till )(?<!by )(?<!than )"
+        + rf"({now_words}){_E}(?![-']|\s+(?:that|on)\b)",
+        "half": _B
+        + rf"(?:(?:{at})\s+)?({half_words})"
+        + rf"\s+(\d{{1,2}}|{_alt(list(lx.HOUR_WORDS))})(?![\w:.]|\s*(?:{unit}){_E})"
+        + rf"(?:\s*{_AMPM})?",
+        "week_part": _B
+        + r"(?:(?:in|on)\s+)?(?:the\s+)?"
+        + rf"({_alt(_lang_words(lx.WEEK_EARLY, langs) + _lang_words(lx.WEEK_LATE, langs))})"
+        + rf"\s+(?:the\s+)?({week_words}){_E}",
+        "year_month_day": _B + rf"(\d{{4}})\s+({month})\.?\s+{ordinal}(?![\d:]|[.]\d)",
+        "de_weekday": r"(?<![\w@])(mo|di|mi|do|fr|sa|so)\.?,?\s+(?=\d{1,2}\.\d{1,2}\.)",
         "n_from": _B + rf"({num})\s*({unit})\s+(from now|from today|from tomorrow|later){_E}",
-        "week_from": _B + r"(a|one|two|\d+)\s+weeks?\s+from\s+(today|tomorrow|now)" + _E,
+        "week_from": _B + r"(a|one|two|\d+)\s+weeks?\s+(?:from|after)\s+(today|tomorrow|now)" + _E,
         "month_day": _B + the + rf"({month})\.?\s+(?:the\s+)?{ordinal}{year}"
         r"(?!\d|\s*(?::\d|\.\d|a\.?m(?!\w)|p\.?m(?!\w)|h\d|uhr))" + _E,
         "day_month": _B + the + rf"{ordinal}\s*(?:of\s+|de\s+)?({month}){_E}\.?{year}",
-        "numeric": r"(?<![\w/.:+-])(\d{1,4})([/.])(\d{1,2})(?:\2(\d{2,4}))?(\.)?(?![\w/:]|\.\d)",
-        "clock_range": _B + rf"(?:from\s+|between\s+|de\s+|von\s+|entre\s+)?{clock}\s*"
-        rf"(?:{_AMPM})?\s*(?:-|–|—|to|until|till|and|a|à|bis|e)\s*{clock}(?![\d:])\s*(?:{_AMPM})?",
+        "numeric": r"(?<![\w/.:+-])(\d{1,4})([/.-])(\d{1,2})(?:\2(\d{2,4}))?(\.)?"
+        r"(?![\w/:]|\.\d(?!\d?:\d\d)|-\d)",
+        "clock_range": _B + rf"(?:from\s+|between\s+|de\s+|das\s+|von\s+|entre\s+)?{clock}\s*"
+        rf"(?:{_AMPM})?\s*(?:-|–|—|to|until|till|and|a|à|às|bis|e)\s*{clock}(?![\d:])\s*"
+        rf"(?:{_AMPM})?(?:\s*(?:uhr|o'?clock)(?![\w]))?",
         "ampm": _B + rf"(?:(?:{at})\s+)?{clock}\s*{_AMPM}",
         "past_to": _B + rf"(?:(?:{at})\s+)?(half|quarter|a quarter|\d{{1,2}})(?:\s+min(?:ute)?s?)?"
         rf"\s+(past|after|to|before)\s+(\d{{1,2}})(?:\s*{_AMPM})?",
-        "at_clock": _B + rf"(?:{at})\s+(\d{{1,2}})(?:([:h.])(\d{{2}}))?"
-        rf"(?:\s*({_alt(lx.HOUR_SUFFIX)}))?(?![\w:/])",
+        "at_clock": _B + rf"(?:{at})\s+(\d{{1,2}})(?:([:h.])(\d{{2}})(?::(\d{{2}}))?)?"
+        rf"(?:\s*({_alt(lx.HOUR_SUFFIX)}))?(?![\w:/]|[.,]\d)",
         "h_clock": _B + r"(\d{1,2})\s*(?:h|uhr)(?:\s*(\d{2}))?" + _E,
-        "colon": _B + r"(\d{1,2}):(\d{2})(?![\d:])(?:\s*(?:o'?clock|uhr|h))?",
+        "colon": _B + r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])(?:\s*(?:o'?clock|uhr|h))?",
         "oclock": _B + r"(\d{1,2})\s*o'?clock" + _E,
         "noon": r"(?<![\w@-])" + rf"(?:(?:{at})\s+)?({_alt(_lang_words(lx.NOON, langs))}){_E}",
         "midnight": r"(?<![\w@-])"
@@ -159,9 +197,10 @@ def patterns(langs: tuple[str, ...]) -> Patterns:
         + rf"(?:({_alt(before_words)})\s+)?"
         + rf"(?:({_alt(_lang_words(lx.NEXT_WEEK, langs))})\s+(?:(?:on|el|le|am|no|na)\s+)?)?"
         + rf"({weekday})\.?{_E}"
-        + rf"(?:\s+({_alt(after_words)}){_E})?",
+        + rf"(?:\s+(?:(?:of|de|da|der)\s+)?({_alt(after_words)}){_E})?",
         "next_week": _B + rf"({_alt(_lang_words(lx.NEXT_WEEK, langs))}){_E}",
         "ordinal": _B + r"(?:on\s+)?(?:the\s+)?(\d{1,2})(st|nd|rd|th)" + _E,
+        "ordinal_word": _B + rf"(?:on\s+)?the\s+({ordw}){_E}" + r"(?=\s*(?:$|[,.!?;)\x00]|at\s|@))",
         "end_of_day": r"(?<![\w@-])"
         + rf"(?:(?:{at})\s+)?({_alt(_lang_words(lx.END_OF_DAY, langs))}){_E}",
         "end_of_week": r"(?<![\w@-])"
@@ -183,12 +222,15 @@ def patterns(langs: tuple[str, ...]) -> Patterns:
         + rf"|{_alt(lx.UNREAD_ALONE)}|{_alt(_lang_words(lx.WEEKEND, langs))}){_E}",
     }
     compiled = {k: re.compile(v) for k, v in r.items()}
-    return Patterns(langs, wd, mo, dw, parts, units, compiled)
+    return Patterns(langs, wd, mo, dw, parts, units, compiled, ordinal_words)
 
 
 _NOISE = re.compile(
     r"<[@#!][^>]*>|<https?://[^>]*>|https?://\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
     r"|\b\d+:\d(?!\d)|\broom\s+\d+\b|#\d+"
+    # Numbers that are not dates: versions ("v1.4.2", "Version: 1.1.30"), money, percentages.
+    r"|(?<![\w])(?:v|ver\.?|version|versión|versão|release|build|rev)\s*:?\s*\d+(?:\.\d+)+"
+    r"|[$€£]\s?\d+(?:[.,]\d+)*|\d+(?:[.,]\d+)*\s?(?:%|€|\$|usd|eur)(?![\w])"
 )
 _ZONE_AFTER = re.compile(
     r"\s*(?:in\s+|,\s*)?(?:(utc|gmt)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?(?!\d)"
@@ -217,6 +259,11 @@ _BEFORE_DATE = re.compile(
     r"ultimo|ultima)\s*\x01"
 )
 _AFTER_DATE = re.compile(r"\x01\s*(pasado|passado|passada|dernier|dernière|derniere)(?![\w])")
+
+
+_PIECE = re.compile(
+    rf"(\d+(?:[.,]\d+)?|(?<![^\W\d_])(?:{_alt(list(lx.NUMBER_WORDS))})(?=\s))\s*([^\W\d_]+)"
+)
 
 
 def _number(word: str) -> float:
@@ -327,9 +374,15 @@ class Scanner:
     def scan(self) -> Found:
         f = self.found
         self._each("iso", self._iso)
+        self._each("ago", self._ago)
+        self._each("signed", self._signed)
         self._each("in_n", self._in_n)
         self._each("n_from", self._n_from)
         self._each("week_from", self._week_from)
+        self._each("now", self._now)
+        self._each("year_month_day", self._year_month_day)
+        if "de" in self.pat.langs:
+            self._each("de_weekday", self._de_weekday)
         self._each("month_day", self._month_day)
         self._each("day_month", self._day_month)
         self._each("numeric", self._numeric)
@@ -340,6 +393,7 @@ class Scanner:
         self._each("end_of_day", self._end_of_day)
         self._each("clock_range", self._clock_range)
         self._each("past_to", self._past_to)
+        self._each("half", self._half)
         self._each("ampm", self._ampm)
         self._each("midnight", self._midnight)
         self._each("noon", self._noon)
@@ -350,9 +404,12 @@ class Scanner:
         self._each("part", self._part)
         self._each("day_word", self._day_word)
         self._each("weekday", self._weekday)
+        self._each("week_part", self._week_part)
         self._each("next_week", self._next_week)
         self._each("ordinal", self._ordinal)
+        self._each("ordinal_word", self._ordinal_word)
         self._dom_alone()
+        self._loose_year()
         self._bare_number_by_day()
         self._zones_anywhere()
         return f
@@ -421,14 +478,91 @@ class Scanner:
         y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
         self.found.days.append(DaySpec("iso", (y, mo, d)))
         if m.group(4):
-            hour, minute = int(m.group(4)), int(m.group(5))
-            _check_clock(hour, minute, None, self.text)
-            self.found.clocks.append(Clock(hour, minute, literal=True))
+            hour, minute, second = int(m.group(4)), int(m.group(5)), int(m.group(6) or 0)
+            _check_clock(hour, minute, None, self.text, second)
+            self.found.clocks.append(Clock(hour, minute, literal=True, second=second))
             return self._zone_after(m.end())
         return m.end()
 
+    def _ago(self, m: re.Match[str]) -> int:
+        raise DateParseError(
+            f"{self.text[m.start() : m.end()].strip()!r} is in the past; please give a time ahead."
+        )
+
+    def _pieces(self, text: str, base: int = 0, sign: int = 1) -> None:
+        """Each "N unit" of an offset ("1d 2hr 5min", "1 hora y 30 minutos")."""
+        self.found.offsets += 1
+        for p in _PIECE.finditer(text):
+            if p.group(2) not in self.pat.units:
+                continue
+            self._rel(sign * _number(p.group(1)), p.group(2), base)
+
+    def _signed(self, m: re.Match[str]) -> int:
+        if m.group(2) == "-":
+            raise DateParseError(
+                f"{self.text[m.start() : m.end()].strip()!r} is in the past; "
+                "please give a time ahead, e.g. '+2hr' or 'in 2 hours'."
+            )
+        self._pieces(m.group(3))
+        return m.end()
+
+    def _now(self, m: re.Match[str]) -> int:
+        self.found.now = True
+        return m.end()
+
+    def _year_month_day(self, m: re.Match[str]) -> int:
+        month = self.pat.months[m.group(2)]
+        self.found.days.append(DaySpec("date", (month, self._dom(m.group(3)), int(m.group(1)))))
+        return m.end()
+
+    def _de_weekday(self, m: re.Match[str]) -> int:
+        self.found.days.append(DaySpec("weekday", (lx.WEEKDAY_ABBR_DE[m.group(1)], "bare")))
+        return m.end()
+
+    def _dom(self, word: str) -> int:
+        if word in self.pat.ordinal_words:
+            return self.pat.ordinal_words[word]
+        return int(word)
+
+    def _half(self, m: re.Match[str]) -> int:
+        word, hour_text, ampm = m.groups()
+        hour = lx.HOUR_WORDS.get(hour_text) or int(hour_text)
+        if word in _lang_words(lx.HALF_TO, self.pat.langs):
+            hour = hour - 1 or 12  # "halb drei" is 2:30
+        c = self._clock(str(hour), "30", ampm)
+        return self._add_clock(c, m.end())
+
+    def _week_part(self, m: re.Match[str]) -> int:
+        early = _lang_words(lx.WEEK_EARLY, self.pat.langs)
+        part = "early" if m.group(1) in early else "late"
+        if self.found.week_part not in (None, part):
+            raise DateParseError("The text names two parts of next week; please give one.")
+        self.found.week_part = part
+        return m.end()
+
+    def _ordinal_word(self, m: re.Match[str]) -> int:
+        self.found.days.append(DaySpec("dom", (self._dom(m.group(1)),)))
+        return m.end()
+
+    def _loose_year(self) -> None:
+        """ "Tue Jan 20 10:00:00 2026": a year written after the clock time of a dated line."""
+        f = self.found
+        undated = [d for d in f.days if d.kind == "date" and d.value[2] is None]
+        if not (f.clocks and len(undated) == 1):
+            return
+        for m in re.finditer(r"(?<![\w\x00:/.,+-])(\d{4})(?![\w:/]|\.\d)", self.work):
+            before = self.work[: m.start()].rstrip(" ,")
+            if not before.endswith(_BLANK):
+                continue
+            spec = undated[0]
+            spec.value = (spec.value[0], spec.value[1], int(m.group(1)))
+            self._take(m.start(), m.end())
+            return
+
     def _rel(self, n: float, unit: str, base: int = 0) -> None:
         unit = self.pat.units.get(unit, unit)
+        if unit == "fortnights":
+            n, unit = n * 2, "weeks"
         if unit in ("minutes", "hours"):
             self.found.elapsed.append((n, unit))
         else:
@@ -437,29 +571,33 @@ class Scanner:
             self.found.calendar.append((n, unit, base))
 
     def _in_n(self, m: re.Match[str]) -> int:
-        self._rel(_number(m.group(1)), m.group(2))
+        self._pieces(m.group(1))
         return m.end()
 
     def _n_from(self, m: re.Match[str]) -> int:
+        self.found.offsets += 1
         self._rel(_number(m.group(1)), m.group(2), 1 if m.group(3) == "from tomorrow" else 0)
         return m.end()
 
     def _week_from(self, m: re.Match[str]) -> int:
+        self.found.offsets += 1
         self._rel(_number(m.group(1)), "weeks", 1 if m.group(2) == "tomorrow" else 0)
         return m.end()
 
     def _month_day(self, m: re.Match[str]) -> int:
         month = self.pat.months[m.group(1)]
-        self.found.days.append(DaySpec("date", (month, int(m.group(2)), _int(m.group(3)))))
+        self.found.days.append(DaySpec("date", (month, self._dom(m.group(2)), _int(m.group(3)))))
         return m.end()
 
     def _day_month(self, m: re.Match[str]) -> int:
         month = self.pat.months[m.group(2)]
-        self.found.days.append(DaySpec("date", (month, int(m.group(1)), _int(m.group(3)))))
+        self.found.days.append(DaySpec("date", (month, self._dom(m.group(1)), _int(m.group(3)))))
         return m.end()
 
     def _numeric(self, m: re.Match[str]) -> int | None:
         a, sep, b, y, dot = m.group(1), m.group(2), m.group(3), m.group(4), m.group(5)
+        if sep == "-" and not y:
+            return None  # "9-5", "3-4pm": ranges of hours, not dates
         if sep == "." and not (y or dot):
             return None  # "1.5" is a number, not a date; German dates end with a dot
         if len(a) == 4:  # 2025/01/15
@@ -472,28 +610,31 @@ class Scanner:
         self.found.days.append(DaySpec("numeric", (int(a), int(b), _int(y))))
         return m.end()
 
-    def _clock(self, h: str, mi: str | None, ampm: str | None) -> Clock:
-        hour, minute = int(h), int(mi or 0)
+    def _clock(self, h: str, mi: str | None, ampm: str | None, sec: str | None = None) -> Clock:
+        hour, minute, second = int(h), int(mi or 0), int(sec or 0)
         mer = None
         if ampm:
             mer = "am" if ampm[0] == "a" else "pm"
         literal = mer is None and h.startswith("0") and len(h) == 2
-        _check_clock(hour, minute, mer, self.text)
-        return Clock(hour, minute, mer, literal)
+        _check_clock(hour, minute, mer, self.text, second)
+        return Clock(hour, minute, mer, literal, second=second)
 
     def _clock_range(self, m: re.Match[str]) -> int | None:
         g = m.groups()
-        a_mer, b_mer = g[2], g[5]
+        a_mer, b_mer = g[3], g[7]
         text = m.group(0)
-        has_colon = g[1] is not None or g[4] is not None
+        has_colon = g[1] is not None or g[5] is not None or re.search(r"\dh", text) is not None
         prefixed = re.match(r"(from|between|de|von|entre)\s", text) is not None
         if not (a_mer or b_mer or has_colon or prefixed):
             return None
-        sep = re.search(r"\s(and|a|à|e)\s", text)
+        sep = re.search(r"\s(and|a|à|às|e)\s", text)
         if sep and not prefixed:
             return None  # "3 and 4pm" without "between"
-        start = self._clock(g[0], g[1], a_mer)
-        end = self._clock(g[3], g[4], b_mer)
+        start = self._clock(g[0], g[1], a_mer, g[2])
+        end = self._clock(g[4], g[5], b_mer, g[6])
+        if re.search(r"(uhr|\dh)(?![\w])", text) or re.search(r"\dh\s*(?:-|–|—|à|a|bis)", text):
+            start.literal = start.literal or start.hour >= 13
+            end.literal = end.literal or end.hour >= 13
         if self.found.clock_range is not None:
             raise DateParseError("The text gives two time ranges; please give one.")
         self.found.clock_range = (start, end)
@@ -516,7 +657,8 @@ class Scanner:
         return self._add_clock(c, m.end())
 
     def _ampm(self, m: re.Match[str]) -> int:
-        return self._add_clock(self._clock(m.group(1), m.group(2), m.group(3)), m.end())
+        c = self._clock(m.group(1), m.group(2), m.group(4), m.group(3))
+        return self._add_clock(c, m.end())
 
     def _midnight(self, m: re.Match[str]) -> int:
         if m.group(1).endswith("tonight"):
@@ -527,19 +669,19 @@ class Scanner:
         return self._add_clock(Clock(12, 0, special="noon"), m.end())
 
     def _at_clock(self, m: re.Match[str]) -> int | None:
-        h, sep, mi, suffix = m.group(1), m.group(2), m.group(3), m.group(4)
+        h, sep, mi, sec, suffix = m.group(1), m.group(2), m.group(3), m.group(4), m.group(5)
         after = self.work[m.end() : m.end() + 12]
         if re.match(r"(st|nd|rd|th)(?!\w)", after) and suffix is None:
             return None  # "at 3rd", "à 15 de..." handled elsewhere
         if int(h) > 29 and mi is None and suffix is None:
             return None  # "at 42 Main St" is an address, not a time
-        c = self._clock(h, mi, None)
+        c = self._clock(h, mi, None, sec)
         if sep == "h" or (suffix and suffix not in ("o'clock", "oclock")):
             c.literal = True  # 15h, 14 Uhr: a 24-hour clock
         return self._add_clock(c, m.end())
 
     def _colon(self, m: re.Match[str]) -> int:
-        c = self._clock(m.group(1), m.group(2), None)
+        c = self._clock(m.group(1), m.group(2), None, m.group(3))
         if re.search(r"(uhr|h)$", m.group(0)):
             c.literal = True
         return self._add_clock(c, m.end())
@@ -615,7 +757,7 @@ class Scanner:
             del f.days[index]
             f.clocks.append(self._clock(digits, None, None))
             return
-        if f.clocks or f.clock_range or not (f.days or f.calendar):
+        if f.clocks or f.clock_range or not (f.days or f.calendar or f.parts):
             return
         # "9-5 tomorrow": a range of bare hours right beside a day
         for m in re.finditer(
@@ -706,7 +848,9 @@ def _int(s: str | None) -> int | None:
     return int(s) if s else None
 
 
-def _check_clock(hour: int, minute: int, mer: str | None, text: str) -> None:
+def _check_clock(hour: int, minute: int, mer: str | None, text: str, second: int = 0) -> None:
+    if second > 59:
+        raise DateParseError(f"{hour}:{minute:02d}:{second:02d} is not a valid time of day.")
     if minute > 59 or hour > 23 or (mer and not 1 <= hour <= 12):
         shown = f"{hour}:{minute:02d}{mer or ''}" if mer else f"{hour}:{minute:02d}"
         raise DateParseError(f"{shown} is not a valid time of day.")

@@ -71,10 +71,14 @@ DAY_WORDS: dict[str, dict[str, int]] = {
         "today": 0, "tonight": 0, "tomorrow": 1, "tmrw": 1, "tmr": 1, "tomorow": 1,
         "day after tomorrow": 2, "the day after tomorrow": 2, "yesterday": -1,
     },
-    "es": {"hoy": 0, "mañana": 1, "manana": 1, "pasado mañana": 2, "pasado manana": 2},
-    "fr": {"aujourd'hui": 0, "aujourd’hui": 0, "demain": 1, "après-demain": 2, "apres-demain": 2},
-    "de": {"heute": 0, "morgen": 1, "übermorgen": 2, "uebermorgen": 2},
-    "pt": {"hoje": 0, "amanhã": 1, "amanha": 1, "depois de amanhã": 2, "depois de amanha": 2},
+    "es": {"hoy": 0, "mañana": 1, "manana": 1, "pasado mañana": 2, "pasado manana": 2,
+           "ayer": -1, "anteayer": -2},
+    "fr": {"aujourd'hui": 0, "aujourd’hui": 0, "demain": 1, "après-demain": 2, "apres-demain": 2,
+           "hier": -1, "avant-hier": -2},
+    "de": {"heute": 0, "morgen": 1, "übermorgen": 2, "uebermorgen": 2, "gestern": -1,
+           "vorgestern": -2},
+    "pt": {"hoje": 0, "amanhã": 1, "amanha": 1, "depois de amanhã": 2, "depois de amanha": 2,
+           "ontem": -1, "anteontem": -2},
 }  # fmt: skip
 
 # Phrases naming a part of the day -> (part, days from today or None).
@@ -149,7 +153,14 @@ NEXT_WEEK = {
     "en": ["next week"],
     "es": ["la semana que viene", "la próxima semana", "la proxima semana", "semana que viene"],
     "fr": ["la semaine prochaine", "semaine prochaine"],
-    "de": ["nächste woche", "nächster woche", "naechste woche"],
+    "de": [
+        "nächste woche",
+        "nächster woche",
+        "naechste woche",
+        "nächsten woche",
+        "kommende woche",
+        "kommenden woche",
+    ],
     "pt": ["semana que vem", "na próxima semana", "próxima semana"],
 }
 AFTER_NEXT = {"en": ["after next"], "es": [], "fr": [], "de": [], "pt": []}
@@ -185,6 +196,77 @@ AT_WORDS = {
 }
 HOUR_SUFFIX = ["o'clock", "oclock", "uhr", "h", "heures", "heure", "horas", "hrs"]
 
+# "now", alone or as the base of a signed offset ("now + 40 minutes").
+NOW = {
+    "en": ["right now", "now"],
+    "es": ["ahora mismo", "ahora"],
+    "fr": ["maintenant"],
+    "de": ["jetzt", "sofort"],
+    "pt": ["agora mesmo", "agora"],
+}
+# Words allowed between "in" and the number: "in around 5 hours".
+ABOUT = {
+    "en": ["around", "about", "approximately", "approx.", "approx", "roughly", "~"],
+    "es": ["unos", "unas", "alrededor de", "aproximadamente"],
+    "fr": ["environ", "à peu près"],
+    "de": ["etwa", "ungefähr", "circa", "ca."],
+    "pt": ["cerca de", "uns", "umas", "aproximadamente"],
+}
+# Joins the pieces of a compound offset ("1 hora y 30 minutos").
+AND_WORDS = ["and", "y", "et", "und", "e", ","]
+# An offset into the past ("3 days ago", "hace 3 días"): refused, never read forward.
+AGO_BEFORE = {"es": ["hace"], "fr": ["il y a"], "de": ["vor"], "pt": ["há", "ha"]}
+AGO_AFTER = {"en": ["ago", "back", "earlier"]}
+
+# The British "half two" (2:30) and the German "halb drei" (2:30: half to three).
+HOUR_WORDS: dict[str, int] = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "eins": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7,
+    "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12,
+}  # fmt: skip
+HALF_PAST = {"en": ["half"]}
+HALF_TO = {"de": ["halb"]}
+
+# Parts of next week: "early next week" is Monday and Tuesday, "late next week" Thursday
+# and Friday (ranges of whole days, [start, end)).
+WEEK_EARLY = {
+    "en": ["early", "earlier in", "beginning of", "the beginning of", "start of", "the start of"],
+    "es": ["a principios de", "principios de", "a comienzos de", "comienzos de", "al principio de"],
+    "fr": ["en début de", "au début de", "début de", "debut de"],
+    "de": ["anfang", "anfang der", "zu beginn der", "am anfang der"],
+    "pt": ["no início da", "no inicio da", "início da", "inicio da", "no começo da", "começo da"],
+}
+WEEK_LATE = {
+    "en": ["late", "later", "end of", "the end of", "later in"],
+    "es": ["a finales de", "finales de", "a fines de", "al final de"],
+    "fr": ["en fin de", "à la fin de", "fin de"],
+    "de": ["ende", "ende der", "am ende der"],
+    "pt": ["no fim da", "no final da", "fim da", "final da"],
+}
+WEEK_PARTS = {"early": (0, 2), "late": (3, 5)}  # (first weekday, weekday after the last)
+
+# Ordinal words for days of the month ("the twelfth", "le premier", "am ersten").
+_UNITS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
+ORDINAL_WORDS: dict[str, int] = {w: i + 1 for i, w in enumerate(_UNITS)}
+ORDINAL_WORDS.update(
+    {"tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+     "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+     "nineteenth": 19, "twentieth": 20, "thirtieth": 30, "thirty-first": 31,
+     "thirty first": 31}
+)  # fmt: skip
+for _i, _w in enumerate(_UNITS):
+    ORDINAL_WORDS[f"twenty-{_w}"] = 21 + _i
+    ORDINAL_WORDS[f"twenty {_w}"] = 21 + _i
+ORDINAL_WORDS_OTHER: dict[str, dict[str, int]] = {
+    "es": {"primero": 1, "primer": 1},
+    "fr": {"premier": 1, "première": 1},
+    "de": {"ersten": 1, "erste": 1, "erster": 1},
+    "pt": {"primeiro": 1},
+}
+# German two-letter weekdays, read only right before a numeric date ("Do 13.05.").
+WEEKDAY_ABBR_DE = {"mo": 0, "di": 1, "mi": 2, "do": 3, "fr": 4, "sa": 5, "so": 6}
+
 # Offsets from now.
 IN_WORDS = {
     "en": ["in"],
@@ -198,27 +280,31 @@ UNITS: dict[str, dict[str, str]] = {
         "minutes": "minutes", "minute": "minutes", "mins": "minutes", "min": "minutes",
         "hours": "hours", "hour": "hours", "hrs": "hours", "hr": "hours", "h": "hours",
         "days": "days", "day": "days", "weeks": "weeks", "week": "weeks", "wks": "weeks",
-        "months": "months", "month": "months",
+        "months": "months", "month": "months", "years": "years", "year": "years",
+        "yrs": "years", "yr": "years", "fortnights": "fortnights", "fortnight": "fortnights",
+        "d": "days",
     },
     "es": {
         "minutos": "minutes", "minuto": "minutes", "horas": "hours", "hora": "hours",
         "días": "days", "día": "days", "dias": "days", "dia": "days", "semanas": "weeks",
-        "semana": "weeks", "meses": "months", "mes": "months",
+        "semana": "weeks", "meses": "months", "mes": "months", "años": "years",
+        "año": "years", "anos": "years",
     },
     "fr": {
         "minutes": "minutes", "minute": "minutes", "heures": "hours", "heure": "hours",
         "jours": "days", "jour": "days", "semaines": "weeks", "semaine": "weeks",
-        "mois": "months",
+        "mois": "months", "ans": "years", "an": "years", "années": "years", "année": "years",
     },
     "de": {
         "minuten": "minutes", "minute": "minutes", "stunden": "hours", "stunde": "hours",
         "tagen": "days", "tage": "days", "tag": "days", "wochen": "weeks", "woche": "weeks",
-        "monaten": "months", "monate": "months", "monat": "months",
+        "monaten": "months", "monate": "months", "monat": "months", "jahren": "years",
+        "jahre": "years", "jahr": "years",
     },
     "pt": {
         "minutos": "minutes", "minuto": "minutes", "horas": "hours", "hora": "hours",
         "dias": "days", "dia": "days", "semanas": "weeks", "semana": "weeks",
-        "meses": "months", "mês": "months", "mes": "months",
+        "meses": "months", "mês": "months", "mes": "months", "anos": "years", "ano": "years",
     },
 }  # fmt: skip
 NUMBER_WORDS: dict[str, float] = {

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TypeVar
 
+from . import lexicon as lx
 from . import spelling, zones
 from .context import Context, split_text
 from .grammar import Clock, DaySpec, Found, Scanner
@@ -16,6 +17,9 @@ from .model import DateParseError, Granularity, ParsedWhen
 
 T = TypeVar("T")
 PART_HOURS = {"morning": (8, 12), "afternoon": (12, 17), "evening": (17, 21)}
+MAX_YEARS_AHEAD = 100  # farther than this is a typo or a test of the bot, never a meeting
+TOO_FAR = "That date is too far away; please give a date within the next 100 years."
+PAST = "That is in the past; please give a date or time ahead."
 
 
 def make_context(
@@ -92,6 +96,8 @@ class Resolver:
 
     # -- helpers ---------------------------------------------------------------------
     def _local(self, d: date, t: time) -> datetime:
+        if d.year > self.ctx.today.year + MAX_YEARS_AHEAD:
+            raise DateParseError(TOO_FAR)
         aware, note = zones.localize(datetime.combine(d, t), self.tz)
         if note and note not in self.notes:
             self.notes.append(note)
@@ -106,6 +112,11 @@ class Resolver:
     def _result(
         self, start: datetime, end: datetime | None, granularity: Granularity
     ) -> ParsedWhen:
+        if start.year > self.ctx.today.year + MAX_YEARS_AHEAD:
+            raise DateParseError(TOO_FAR)
+        last = end if end is not None else start
+        if last.astimezone(self.ctx.user_tz).date() < self.ctx.today:
+            raise DateParseError(PAST)
         matched, rest = split_text(self.ctx.text, self.f.spans)
         return ParsedWhen(
             text=self.ctx.text,
@@ -121,7 +132,18 @@ class Resolver:
 
     # -- the decision ----------------------------------------------------------------
     def resolve(self) -> ParsedWhen:
+        """The reading; dates beyond the calendar's range are refused, never a crash."""
+        try:
+            return self._resolve()
+        except DateParseError:
+            raise
+        except (OverflowError, ValueError):
+            raise DateParseError(TOO_FAR) from None
+
+    def _resolve(self) -> ParsedWhen:
         f = self.f
+        if f.offsets > 1:
+            raise DateParseError("The text gives two different offsets; please give one.")
         days = _dedupe(f.days)
         days = self._weekday_agrees(days)
         if len(days) > 1:
@@ -138,6 +160,23 @@ class Resolver:
         if len(clocks) > 1 or (clocks and f.clock_range):
             raise DateParseError("The text gives two different times; please give one.")
         clock = clocks[0] if clocks else None
+        others = bool(days or clock or f.clock_range or parts or f.week_range or f.period)
+
+        if f.now:
+            if others or f.calendar or f.elapsed or f.week_part:
+                raise DateParseError("Give either 'now' or a time, not both.")
+            start = self.ctx.now_utc.replace(microsecond=0).astimezone(self.tz)
+            return self._result(start, None, "minute")
+
+        if f.week_part is not None:
+            if others or f.calendar or f.elapsed:
+                raise DateParseError("Which day next week? Name the day, e.g. 'tuesday next week'.")
+            today = self.ctx.today
+            monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
+            first, after = lx.WEEK_PARTS[f.week_part]
+            start = self._local(monday + timedelta(days=first), time(0))
+            end = self._local(monday + timedelta(days=after), time(0))
+            return self._result(start, end, "range")
 
         if f.period is not None:
             if days or clock or f.clock_range or parts or f.calendar or f.elapsed or f.week_range:
@@ -147,18 +186,23 @@ class Resolver:
             return self._period_range(*f.period)
 
         if f.elapsed:
-            if days or clock or f.clock_range or parts or f.calendar or f.week_range:
+            if days or clock or f.clock_range or parts or f.week_range:
                 raise DateParseError("Give either an offset like 'in 2 hours' or a time.")
             minutes = sum(n * (60 if u == "hours" else 1) for n, u in f.elapsed)
-            start = (self.ctx.now_utc + timedelta(minutes=minutes)).astimezone(self.tz)
+            base = self.ctx.now_utc
+            if f.calendar:  # "in 1d 2hr": the calendar part first, then elapsed time
+                local_now = self.ctx.now_utc.astimezone(self.ctx.user_tz)
+                on = self._calendar_day()
+                wall = datetime.combine(on, local_now.time().replace(tzinfo=None))
+                base = zones.localize(wall, self.ctx.user_tz)[0].astimezone(UTC)
+            start = (base + timedelta(minutes=minutes)).astimezone(self.tz)
             return self._result(start, None, "minute")
 
         day: date | None = None
         if f.calendar:
-            if days or len(f.calendar) > 1:
+            if days:
                 raise DateParseError("The text names two different dates; please give one.")
-            n, unit, base = f.calendar[0]
-            day = _add(self.ctx.today + timedelta(days=base), int(n), unit)
+            day = self._calendar_day()
         if f.week_range:
             if days or clock or f.clock_range or f.calendar:
                 raise DateParseError("Which day next week? Name the day, e.g. 'tuesday next week'.")
@@ -204,6 +248,13 @@ class Resolver:
         if day is None:
             day = self._day(days[0], None)
         return self._result(self._local(day, time(0)), None, "day")
+
+    def _calendar_day(self) -> date:
+        """Today moved by the calendar units of the one offset phrase, in order."""
+        day = self.ctx.today + timedelta(days=self.f.calendar[0][2])
+        for n, unit, _ in self.f.calendar:
+            day = _add(day, int(n), unit)
+        return day
 
     def _period_range(self, kind: str, n: int) -> ParsedWhen:
         """'this/next weekend': Saturday 00:00 to Monday 00:00; 'next month': the whole month."""
@@ -341,11 +392,12 @@ def _hour24(c: Clock, part: str | None) -> int:
         return h % 12
     if c.meridiem == "pm":
         return h % 12 + 12
-    if c.literal or h == 0 or h >= 13:
+    if h == 0 or h >= 13:
         return h
+    # A part of the day fixes a.m./p.m., also for "8 Uhr abends", "11 heures du soir".
     if part in ("afternoon", "evening"):
         return h + 12 if h < 12 else 12
-    if part == "morning":
+    if part == "morning" or c.literal:
         return h
     if 8 <= h <= 12:
         return h
@@ -355,7 +407,7 @@ def _hour24(c: Clock, part: str | None) -> int:
 
 
 def _clock_time(c: Clock, part: str | None) -> time:
-    t = time(_hour24(c, part), c.minute)
+    t = time(_hour24(c, part), c.minute, c.second)
     if c.minus:
         t = (datetime.combine(date(2000, 1, 2), t) - timedelta(minutes=c.minus)).time()
     return t
@@ -375,11 +427,11 @@ def _range_times(r: tuple[Clock, Clock], part: str | None) -> tuple[time, time]:
             h2 = _hour24(Clock(b.hour, b.minute, "pm" if a.meridiem == "am" else "am"), part)
     else:
         h1 = _hour24(a, part)
-        h2 = _hour24(b, part) if (b.literal or b.hour >= 13 or part) else None  # type: ignore[assignment]
-        if h2 is None:
-            h2 = b.hour if (b.hour, b.minute) > (h1, a.minute) else b.hour + 12
-            if h2 > 23 or (h2 - h1) >= 12:
-                h2 = _hour24(b, part)
+        if b.meridiem or b.literal or b.hour == 0 or b.hour >= 13 or part:
+            h2 = _hour24(b, part)
+        else:  # a bare end hour: its first reading after the start, else past midnight
+            later = [h for h in (b.hour % 12, b.hour % 12 + 12) if (h, b.minute) > (h1, a.minute)]
+            h2 = later[0] if later else b.hour % 12
     return time(h1, a.minute), time(h2 % 24, b.minute)
 
 
@@ -408,6 +460,8 @@ def _add(d: date, n: int, unit: str) -> date:
         return d + timedelta(days=n)
     if unit == "weeks":
         return d + timedelta(days=7 * n)
+    if unit == "years":
+        n *= 12
     total = d.month - 1 + n
     y, m = d.year + total // 12, total % 12 + 1
     return date(y, m, min(d.day, _mdays(y, m)))
