@@ -11,8 +11,8 @@ import re
 from datetime import date, time
 from typing import Any
 
+from . import leftover, zones
 from . import lexicon as lx
-from . import zones
 from .context import Context, split_text
 from .lexicon import DEFAULT_LANGUAGES as GRAMMAR_LANGUAGES
 from .model import NoDateFound, ParsedWhen
@@ -77,12 +77,17 @@ def date_in(text: str, ctx: Context, need_digit: bool) -> tuple[tuple[int, int],
     return None
 
 
-def fallback(text: str, ctx: Context) -> ParsedWhen:
-    if set(ctx.langs) <= set(GRAMMAR_LANGUAGES) and not re.search(r"\d", text):
+def fallback(text: str, ctx: Context, work: str | None = None) -> ParsedWhen:
+    """dateparser's reading of `text` (`work`: its lowercase copy with noise blanked, so a
+    version, a mention or "1:1" is never read), checked like the grammar's: every date-like
+    token must be in what it read, and a time must be ahead of now."""
+    work = work if work is not None else text.lower()
+    cleaned = "".join(" " if w == leftover.BLANK else c for c, w in zip(text, work, strict=False))
+    if set(ctx.langs) <= set(GRAMMAR_LANGUAGES) and not re.search(r"\d", cleaned):
         raise NoDateFound(NO_DATE)  # in these languages the grammar knows every such form
     user_now = ctx.now_utc.astimezone(ctx.user_tz).replace(tzinfo=None, microsecond=0)
     need_digit = set(ctx.langs) <= set(GRAMMAR_LANGUAGES)
-    for matched, value in search(text, ctx.langs, user_now):
+    for matched, value in search(cleaned, ctx.langs, user_now):
         if (need_digit and not re.search(r"\d", matched)) or value == user_now:
             continue
         if not re.search(r"[^\W\d_]{3,}", matched):
@@ -91,8 +96,14 @@ def fallback(text: str, ctx: Context) -> ParsedWhen:
             continue  # "for 45 minutes" is a length, not "45 minutes ago"
         granular_time = bool(_HAS_TIME.search(matched))
         day = value.date()
-        if day < ctx.today and not re.search(r"\d{4}", matched):
-            continue
+        if day < ctx.today or (granular_time and value < user_now):
+            continue  # the past is never a booking
+        idx = cleaned.find(matched)
+        if idx >= 0:
+            rest_work = work[:idx] + leftover.BLANK * len(matched) + work[idx + len(matched) :]
+            token = leftover.first_unread(text, rest_work, ctx.langs)
+            if token is not None:
+                raise leftover.refusal(token)
         wall = time(value.hour, value.minute) if granular_time else time(0)
         notes: list[str] = []
         start, note = zones.localize(
@@ -100,7 +111,6 @@ def fallback(text: str, ctx: Context) -> ParsedWhen:
         )
         if note:
             notes.append(note)
-        idx = text.find(matched)
         m, rest = split_text(text, [(idx, idx + len(matched))] if idx >= 0 else [])
         return ParsedWhen(
             text=text,

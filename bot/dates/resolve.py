@@ -9,8 +9,8 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TypeVar
 
+from . import leftover, spelling, zones
 from . import lexicon as lx
-from . import spelling, zones
 from .context import Context, split_text
 from .grammar import Clock, DaySpec, Found, Scanner
 from .model import DateParseError, Granularity, ParsedWhen
@@ -51,7 +51,7 @@ def parse(text: str, ctx: Context) -> ParsedWhen:
     if found.empty():
         from .fallback import fallback
 
-        return fallback(text, ctx)
+        return fallback(text, ctx, scanner.work)
     unread = scanner.unread()
     if unread is not None:
         raise DateParseError(
@@ -60,7 +60,20 @@ def parse(text: str, ctx: Context) -> ParsedWhen:
         )
     if not (found.days or found.calendar or found.elapsed or found.week_range or found.period):
         _date_in_leftover(text, scanner.work, found, ctx)
+    _refuse_unread(text, scanner.work, found.spans, ctx.langs)
     return Resolver(ctx, found).resolve()
+
+
+def _refuse_unread(
+    text: str, work: str, spans: list[tuple[int, int]], langs: tuple[str, ...]
+) -> None:
+    """Every date-like token must be part of the reading (leftover.py): else refuse, naming it."""
+    chars = list(work)
+    for start, end in spans:
+        chars[start:end] = leftover.BLANK * (end - start)
+    token = leftover.first_unread(text, "".join(chars), langs, spans)
+    if token is not None:
+        raise leftover.refusal(token)
 
 
 def _date_in_leftover(text: str, work: str, found: Found, ctx: Context) -> None:
@@ -298,6 +311,12 @@ class Resolver:
             raise DateParseError(
                 f"{day:%B} {day.day} is a {day:%A}, not a {calendar.day_name[int(wds[0].value[0])]}"  # type: ignore[arg-type]
                 "; please check the date."
+            )
+        if wds[0].value[1] != "bare" and self._day(wds[0], None) != day:
+            # "next monday, 12.10.2026": a date weeks away is not next Monday
+            raise DateParseError(
+                f"{day:%A %B} {day.day} is not the {wds[0].value[1]} "
+                f"{day:%A}; please give one of them."
             )
         return [DaySpec("iso", (day.year, day.month, day.day))]
 

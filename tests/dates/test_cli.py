@@ -89,3 +89,19 @@ def test_module_entry_point_imports_nothing_heavy() -> None:
     lines = res.stdout.strip().splitlines()
     assert json.loads(lines[0])["start"] == "2025-01-14T15:00:00+01:00"
     assert lines[-1] == "HEAVY [] 0", res.stdout + res.stderr
+
+
+def test_a_phrase_starting_with_a_dash_is_the_phrase_not_an_option(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out = run(capsys, "-2hr5min", "--tz", "UTC", "--now", "2025-01-10T10:00")
+    assert code == 1 and "past" in out["error"]  # a refusal in JSON, not a usage error
+    code, out = run(capsys, "--tz", "UTC", "+2hr5min", "--now", "2025-01-10T10:00")
+    assert code == 0 and out["start"] == "2025-01-10T12:05:00+00:00"
+    code, out = run(capsys, "--now=2025-01-10T10:00", "-", "3pm", "--tz=UTC")
+    assert code == 0 and out["start"] == "2025-01-10T15:00:00+00:00"
+
+
+def test_a_huge_year_is_refused_in_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run(capsys, "9999-12-31 23:59", "--tz", "America/Chicago")
+    assert code == 1 and "too far" in out["error"]
