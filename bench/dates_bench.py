@@ -5,8 +5,9 @@
 Accuracy, on every set: the corpus (tests/data/dates.json) and the three held-out sets
 (heldout: first unseen phrases; heldout2: Slack-style command lines written without
 reading the parser; heldout3: issue 17's forms in five languages, written before its
-fixes). Each case is *right* (the expected instant, zone and granularity, or a refusal
-where one is expected), *wrong* (an answer that is not the expected one, or an answer
+fixes; heldout4: other wording of the same classes, written after the fixes and first
+measured as it was committed). Each case is *right* (the expected instant, zone and
+granularity, or a refusal where one is expected), *wrong* (an answer that is not the expected one, or an answer
 where a refusal is expected: a silent wrong answer) or *refused* (a refusal where an
 answer was expected). The do-nothing baseline is plain
 `dateparser.parse(text, settings={RELATIVE_BASE, TIMEZONE, RETURN_AS_TIMEZONE_AWARE})`
@@ -33,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.dates import DateParseError, parse_when  # noqa: E402
-from tests.dates.corpus import HELDOUT, HELDOUT2, HELDOUT3, load, mismatch  # noqa: E402
+from tests.dates.corpus import HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, load, mismatch  # noqa: E402
 
 
 class Crashed(Exception):
@@ -182,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         "heldout": load(HELDOUT),
         "heldout2_slack_lines": load(HELDOUT2),
         "heldout3_issue17": load(HELDOUT3),
+        "heldout4_after_fixes": load(HELDOUT4),
     }
     report: dict[str, Any] = {"accuracy": {}}
     all_failures: list[str] = []

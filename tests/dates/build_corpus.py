@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from tests.dates.corpus_cases import HELDOUT, SCENARIOS
 from tests.dates.heldout3_cases import HELDOUT3
+from tests.dates.heldout4_cases import HELDOUT4
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -89,8 +90,13 @@ def main() -> int:
     (ROOT / "tests/dates/heldout3.json").write_text(
         json.dumps({"cases": heldout3}, ensure_ascii=False, indent=1) + "\n"
     )
+    heldout4 = build(HELDOUT4)
+    (ROOT / "tests/dates/heldout4.json").write_text(
+        json.dumps({"cases": heldout4}, ensure_ascii=False, indent=1) + "\n"
+    )
     print(
-        f"{len(corpus)} corpus cases, {len(heldout)} + {len(heldout3)} held-out cases",
+        f"{len(corpus)} corpus cases, {len(heldout)} + {len(heldout3)} + {len(heldout4)} "
+        "held-out cases",
         file=sys.stderr,
     )
     return 0

@@ -12,6 +12,7 @@ CORPUS = ROOT / "tests/data/dates.json"
 HELDOUT = ROOT / "tests/dates/heldout.json"
 HELDOUT2 = ROOT / "tests/dates/heldout2.json"
 HELDOUT3 = ROOT / "tests/dates/heldout3.json"  # issue 17's forms, written before the fixes
+HELDOUT4 = ROOT / "tests/dates/heldout4.json"  # other wording, written after them, unseen
 
 
 def load(path: Path = CORPUS) -> list[dict[str, Any]]:
