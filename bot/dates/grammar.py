@@ -257,7 +257,7 @@ def patterns(langs: tuple[str, ...]) -> Patterns:
 
 _NOISE = re.compile(
     r"<[@#!][^>]*>|<https?://[^>]*>|https?://\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|\b\d+:\d(?!\d)|\b(?:room|salle|sala|raum|zimmer)\s+\d+\b|#\d+"
+    r"|\b\d+:\d(?!\d)|\b(?:room|salle|sala|raum|zimmer)\s+\d+(?:[-–/]\d+)?\b|#\d+"
     # Numbers that are not dates: versions ("v1.4.2", "Version: 1.1.30"), money, percentages.
     r"|(?<![\w])(?:v|ver\.?|version|versión|versão|release|build|rev)\s*:?\s*\d+(?:\.\d+)+"
     r"|[$€£]\s?\d+(?:[.,]\d+)*|\d+(?:[.,]\d+)*\s?(?:%|€|\$|usd|eur)(?![\w])"

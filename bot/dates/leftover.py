@@ -44,6 +44,12 @@ _FOREIGN_MONTHS = {
     "gennaio", "febbraio", "aprile", "maggio", "giugno", "luglio", "settembre", "ottobre",
     "dicembre", "januari", "februari", "maart", "augustus", "stycznia", "lutego",
 }  # fmt: skip
+# Repeating times are not one booking ("every weekday 9am" is not tomorrow at 9).
+_RECURRING = {
+    "weekday", "weekdays", "workday", "workdays", "daily", "weekly", "biweekly",
+    "fortnightly", "monthly", "nightly", "diario", "diaria", "semanal", "quotidien",
+    "hebdomadaire", "täglich", "wöchentlich", "werktags", "diariamente", "semanalmente",
+}  # fmt: skip
 # Words that are dates only beside a number ("may 5"), else common words or names.
 _WEAK_MONTHS = {"may", "march", "june", "july", "april", "august", "mayo", "mars", "mai"}
 _WORD = re.compile(r"(?<![\w'])[^\W\d_]+(?:['’-][^\W\d_]+)?(?![\w])")
@@ -53,7 +59,7 @@ _WORD = re.compile(r"(?<![\w'])[^\W\d_]+(?:['’-][^\W\d_]+)?(?![\w])")
 def _words(langs: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
     """(words that always look like a date, words that do only beside a number)."""
     strong: set[str] = {"o'clock", "oclock", "uhr", "ago", "utc", "gmt", "noon", "midnight"}
-    strong |= _FOREIGN_MONTHS
+    strong |= _FOREIGN_MONTHS | _RECURRING
     weak: set[str] = set()
     for lang in langs:
         for w in lx.MONTHS.get(lang, {}):
@@ -69,7 +75,7 @@ def _words(langs: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(strong), frozenset(weak)
 
 
-_BARE = re.compile(r"(?<![\w\x00.:/,+-])\d{1,2}(?![\w:/.,%-])")
+_BARE = re.compile(r"(?<![\w\x00.:/,+])\d{1,2}(?![\w:/.,%-])")
 
 
 def first_unread(
@@ -105,8 +111,8 @@ def refusal(token: str) -> DateParseError:
 
 
 def _touches(work: str, start: int, end: int, read: list[tuple[int, int]]) -> bool:
-    left = len(work[:start].rstrip(" ,")) - 1
-    right = end + len(work[end:]) - len(work[end:].lstrip(" ,"))
+    left = len(work[:start].rstrip(" ,-–")) - 1
+    right = end + len(work[end:]) - len(work[end:].lstrip(" ,-–"))
     return any(s <= left < e or s <= right < e for s, e in read)
 
 

@@ -282,7 +282,7 @@ UNITS: dict[str, dict[str, str]] = {
         "days": "days", "day": "days", "weeks": "weeks", "week": "weeks", "wks": "weeks",
         "months": "months", "month": "months", "years": "years", "year": "years",
         "yrs": "years", "yr": "years", "fortnights": "fortnights", "fortnight": "fortnights",
-        "d": "days",
+        "d": "days", "m": "minutes",
     },
     "es": {
         "minutos": "minutes", "minuto": "minutes", "horas": "hours", "hora": "hours",
