@@ -146,3 +146,56 @@ def test_help_states_the_new_readings() -> None:
     for phrase in ("eod", "end of week", "this weekend", "next month", "in 2 months"):
         assert phrase in HELP_TEXT
     assert len(HELP_TEXT) < 1500
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "9999-12-31 23:59",
+        "December 31 9999",
+        "31.12.9999",
+        "jan 1 9999 at 10am",
+        "in 99999 years",
+        "in 10000000 days",
+        "in 999999999 hours",
+    ],
+)
+@pytest.mark.parametrize("tz", ["Pacific/Kiritimati", "Pacific/Pago_Pago", NY])
+def test_huge_dates_are_refused_never_an_overflow(text: str, tz: str) -> None:
+    with pytest.raises(DateParseError, match="too far"):
+        parse_when(text, tz, WED)
+
+
+def test_a_date_a_hundred_years_on_is_still_read() -> None:
+    assert when("in 99 years") == ("2124-06-11T00:00:00-04:00", None, "day")
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("tomorrow 3pm or october", "october"),
+        ("tomorrow 3pm Europe/Pariss", "Europe/Pariss"),
+        ("2 gennaio alle 15:00", "gennaio"),
+        ("second thursday", "second"),
+        ("3 in the afternoon tomorrow or 4:45", "'3'"),
+    ],
+)
+def test_an_unread_date_token_is_named_in_the_refusal(text: str, named: str) -> None:
+    with pytest.raises(DateParseError) as e:
+        parse_when(text, NY, WED)
+    assert named in str(e.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("v2.3.1 release retro friday 10am", "v2.3.1 release retro"),
+        ("budget $12.50, lunch tomorrow at noon", "budget $12.50, lunch"),
+        ("réunion salle 42 demain à 9h", "réunion salle 42"),
+        ("may we meet tomorrow at 10?", "may we meet?"),
+        ("march planning thu 10am", "march planning"),
+    ],
+)
+def test_recognised_noise_is_not_read_and_stays_in_the_rest(text: str, rest: str) -> None:
+    r = parse_when(text, NY, WED)
+    assert r.rest == rest
