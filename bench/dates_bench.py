@@ -2,14 +2,14 @@
 
     python -m bench.dates_bench [--quick] [--accuracy]   (--accuracy: skip the timings)
 
-Accuracy, on every set: the corpus (tests/data/dates.json) and the three held-out sets
+Accuracy, on every set: the corpus (tests/data/dates.json) and the four held-out sets
 (heldout: first unseen phrases; heldout2: Slack-style command lines written without
 reading the parser; heldout3: issue 17's forms in five languages, written before its
 fixes; heldout4: other wording of the same classes, written after the fixes and first
 measured as it was committed). Each case is *right* (the expected instant, zone and
-granularity, or a refusal where one is expected), *wrong* (an answer that is not the expected one, or an answer
-where a refusal is expected: a silent wrong answer) or *refused* (a refusal where an
-answer was expected). The do-nothing baseline is plain
+granularity, or a refusal where one is expected), *wrong* (an answer that is not the
+expected one, or an answer where a refusal is expected: a silent wrong answer) or
+*refused* (a refusal where an answer was expected). The do-nothing baseline is plain
 `dateparser.parse(text, settings={RELATIVE_BASE, TIMEZONE, RETURN_AS_TIMEZONE_AWARE})`
 on the same cases (its instant must equal the expected start, and it must return
 nothing where a refusal is expected).
