@@ -317,6 +317,7 @@ class Scanner:
         self.found = Found()
         self._digits = _ANY_DIGIT.search(self.work) is not None
         self._tentative: tuple[str, int] | None = None
+        self._part_starts: set[int] = set()
 
     # -- helpers ---------------------------------------------------------------------
     def _take(self, start: int, end: int) -> None:
@@ -730,6 +731,7 @@ class Scanner:
         return self._add_clock(self._clock(m.group(1), None, None), m.end())
 
     def _part(self, m: re.Match[str]) -> int:
+        self._part_starts.add(m.start())
         self.found.parts.append(self.pat.parts[m.group(1)])
         return m.end()
 
@@ -760,6 +762,8 @@ class Scanner:
         self.found.days.append(DaySpec("weekday", (day, mode), weak=weak))
         # "jueves 16", "Tuesday the 14th": the day of the month follows the weekday
         dom = _DOM_AFTER.match(self.work, m.end())
+        if dom and int(dom.group(1)) <= 12 and self._part_follows(dom.end()):
+            dom = None  # "friday 3 in the afternoon": a clock time, never the 3rd
         if dom and mode in ("bare", "this", "next"):
             n = int(dom.group(1))
             marked = dom.group(0).strip(" ,")[-1:].isalpha() or dom.group(0).endswith(
@@ -773,6 +777,12 @@ class Scanner:
                 self.found.days.append(DaySpec("dom", (n,)))
             return dom.end()
         return m.end()
+
+    def _part_follows(self, pos: int) -> bool:
+        """A part of the day was read right after `pos` ("3 in the afternoon")."""
+        rest = self.work[pos:]
+        start = pos + len(rest) - len(rest.lstrip(" "))
+        return start > pos and start in self._part_starts
 
     def _next_week(self, m: re.Match[str]) -> int:
         self.found.week_range = True

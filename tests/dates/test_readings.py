@@ -199,3 +199,11 @@ def test_an_unread_date_token_is_named_in_the_refusal(text: str, named: str) -> 
 def test_recognised_noise_is_not_read_and_stays_in_the_rest(text: str, rest: str) -> None:
     r = parse_when(text, NY, WED)
     assert r.rest == rest
+
+
+def test_a_number_before_a_part_of_the_day_is_its_clock_time_not_a_day() -> None:
+    # found by the composed-phrase property: "3" was read as the 3rd (a Friday in April)
+    assert when("on friday 3 in the afternoon") == ("2025-06-13T15:00:00-04:00", None, "minute")
+    with pytest.raises(DateParseError, match="'3'"):
+        parse_when("on friday 3 in the afternoon or 4:45", NY, WED)
+    assert when("jueves 19 por la tarde")[0] == "2025-06-19T12:00:00-04:00"  # 19: a day
