@@ -7,9 +7,9 @@ blocks; the one-line notice and the error message (text escaped, request id quot
 from __future__ import annotations
 
 import html
-import json
 from typing import Any
 
+from bot.slack.codec import WireTooLarge, WireValue
 from bot.slack.text import MAX_BLOCKS_MESSAGE, MAX_BUTTON_VALUE, escape, mrkdwn, plain, truncate
 
 
@@ -31,11 +31,12 @@ def context(text: str) -> dict[str, Any]:
 
 
 def button(
-    text: str, action_id: str, value: dict[str, Any] | str, *, style: str | None = None
+    text: str, action_id: str, value: WireValue | str, *, style: str | None = None
 ) -> dict[str, Any]:
-    raw = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+    """A button; its value is a codec value (checked against Slack's limit as encoded)."""
+    raw = value if isinstance(value, str) else value.encode()
     if len(raw) > MAX_BUTTON_VALUE:
-        raise ValueError("button value too long")
+        raise WireTooLarge(f"button value of {len(raw)} characters")
     element: dict[str, Any] = {
         "type": "button",
         "text": plain(text),

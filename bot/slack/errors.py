@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.booking import BookingPending
 from bot.slack import blocks
+from bot.slack.codec import WireError
 
 log = logging.getLogger("bot.slack")
 
@@ -51,6 +52,10 @@ def describe(exc: BaseException, *, action: str = "that") -> UserError:
         )
     if isinstance(exc, BookingPending):
         return UserError(exc.user_message, None, "pending")
+    if isinstance(exc, WireError):
+        rid = new_request_id()
+        log.warning("request %s: refused a value from Slack during %s: %s", rid, action, exc.detail)
+        return UserError(exc.user_message, rid, exc.kind)
     store_error = _store_error_type()
     if store_error is not None and isinstance(exc, store_error):
         rid = new_request_id()

@@ -3,24 +3,22 @@ capped, and ``private_metadata`` checked against Slack's limit after encoding.""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from bot.slack.text import MAX_BLOCKS_MODAL, MAX_METADATA, modal_title, plain
+from bot.slack.codec import WireValue
+from bot.slack.text import MAX_BLOCKS_MODAL, modal_title, plain
 
 
 def modal_view(
     callback_id: str,
     title: str,
     blocks: list[dict[str, Any]],
-    metadata: dict[str, Any],
+    metadata: WireValue,
     *,
     submit: str | None = None,
     close: str = "Cancel",
 ) -> dict[str, Any]:
-    meta = json.dumps(metadata, separators=(",", ":"), sort_keys=True)
-    if len(meta) > MAX_METADATA:
-        raise ValueError("private_metadata too long")
+    meta = metadata.encode()  # checked against Slack's 3,000 characters as encoded
     view: dict[str, Any] = {
         "type": "modal",
         "callback_id": callback_id,

@@ -97,7 +97,8 @@ async def test_workspace_admin_sees_loading_then_masked_settings(stack: LocalSta
     assert caching["label"]["text"] == "Caching time (minutes)"
     assert caching["element"]["initial_value"] == "5"  # plainly harmless: shown as it is
     meta = json.loads(view["private_metadata"])
-    assert set(meta) == {"c", "k"} and meta["k"] == "google_calendar"  # never a value
+    assert set(meta) == {"v", "kind", "channel_id", "key"}  # never a value
+    assert meta["key"] == "google_calendar"
     assert_nothing_secret(stack)
 
 
@@ -255,7 +256,10 @@ async def test_wrong_app_password_says_what_to_fix(
     text = all_text(view)
     assert "refused the bot's credentials" in text and "FLUENTBOOKING_APP_PASSWORD" in text
     retry = block(view, AdminBlock.ACTIONS.value)["elements"][0]
-    assert retry["action_id"] == AdminAction.OPEN_KEY.value and retry["value"] == "zoom"
+    assert (
+        retry["action_id"] == AdminAction.OPEN_KEY.value
+        and json.loads(retry["value"])["key"] == "zoom"
+    )
 
 
 async def test_401_while_saving_keeps_nothing_and_echoes_nothing(stack: LocalStack) -> None:

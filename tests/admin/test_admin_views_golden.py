@@ -19,9 +19,10 @@ from bot.fluentbooking.models import IntegrationSettings
 from bot.masking import is_secret_name, mask_integration, mask_settings
 from bot.slack.admin import service, views
 from bot.slack.admin.ids import AdminBlock
+from bot.slack.codec import SettingsMeta
 
 GOLDEN = Path(__file__).parent / "golden"
-META = {"c": "C1", "k": "google_calendar"}
+META = SettingsMeta(channel_id="C1", key="google_calendar")
 SECRET = "GOCSPX-AbcdefghijklmnopQRST"
 
 GOOGLE = IntegrationSettings(
@@ -46,7 +47,7 @@ LOST = service.SaveResult(
 
 VIEWS: dict[str, Callable[[], dict[str, Any]]] = {
     "admin_loading": lambda: views.loading_view(META),
-    "admin_picker": lambda: views.picker_view({"c": "C1"}),
+    "admin_picker": lambda: views.picker_view(SettingsMeta(channel_id="C1")),
     "admin_settings": lambda: views.settings_view(service.describe(GOOGLE), META),
     "admin_unavailable": lambda: views.settings_view(service.describe(FREE), META),
     "admin_saved": lambda: views.result_view(SAVED, META),
@@ -91,7 +92,7 @@ def test_settings_view_masks_and_labels() -> None:
     text = json.dumps(view)
     assert "Client &lt;Secret&gt; (password)" in text  # site text escaped in mrkdwn
     assert "calendars" not in by_id and "structured value" in text
-    assert json.loads(view["private_metadata"]) == META
+    assert SettingsMeta.decode(view["private_metadata"]) == META
 
 
 def test_masking_rule() -> None:

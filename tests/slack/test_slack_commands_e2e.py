@@ -71,7 +71,7 @@ async def test_one_line_taken_slot_offers_nearest(stack: LocalStack) -> None:
     message = await run(stack, "/book", "demo with bob@acme.com next tue 3pm")
     text = all_text(message)
     assert "is not free" in text and "nearest free times" in text
-    offered = [v["t"] for v in button_values(message, ActionId.BOOK_SLOT.value)]
+    offered = [v["event_time"] for v in button_values(message, ActionId.BOOK_SLOT.value)]
     assert "2025-01-14 15:00:00" not in offered
     # the same day's closest times come first: 2:30 PM and 3:30 PM are among them
     assert {"2025-01-14 14:30:00", "2025-01-14 15:30:00"} <= set(offered)
@@ -89,7 +89,7 @@ async def test_one_line_ambiguous_event_asks_with_buttons(stack: LocalStack) -> 
     message = await run(stack, "/book", "call tomorrow 3pm")
     assert "Which event" in all_text(message)
     picks = button_values(message, ActionId.PICK_EVENT.value)
-    assert {p["e"] for p in picks} >= {1, 6}  # both calls
+    assert {p["event_id"] for p in picks} >= {1, 6}  # both calls
     await click(stack, message, None, text="Intro Call")
     answer = all_text(last_ephemeral(stack, U_ALICE))
     assert "*Intro Call* is not free" in answer  # 3 PM New York is after London hours
@@ -122,8 +122,8 @@ async def test_slots_lists_events_then_times_in_user_zone(stack: LocalStack) -> 
     text = all_text(message)
     assert "Europe/Berlin" in text and "Tue, Jan 14, 2025" in text
     values = button_values(message, ActionId.BOOK_SLOT.value)
-    assert values and values[0]["z"] == "Europe/Berlin"
-    assert values[0]["t"].startswith("2025-01-14 15:00")  # 9:00 New York = 15:00 Berlin
+    assert values and values[0]["timezone"] == "Europe/Berlin"
+    assert values[0]["event_time"].startswith("2025-01-14 15:00")  # 9:00 New York = 15:00 Berlin
     await click(stack, message, f"{ActionId.BOOK_SLOT.value}:0", U_BOB)
     assert stack.booking_count() == 1
     assert "bob@example.com" in all_text(stack.slack.ephemerals(U_BOB))
@@ -131,7 +131,7 @@ async def test_slots_lists_events_then_times_in_user_zone(stack: LocalStack) -> 
 
 async def test_slots_one_day_shows_every_free_time(stack: LocalStack) -> None:
     message = await run(stack, "/slots", "phone tomorrow")
-    times = [v["t"][11:16] for v in button_values(message, ActionId.BOOK_SLOT.value)]
+    times = [v["event_time"][11:16] for v in button_values(message, ActionId.BOOK_SLOT.value)]
     # Alex Rivera works 09:00-17:00 New York: 16 half hours, all of them offered
     assert times == [f"{h:02d}:{m:02d}" for h in range(9, 17) for m in (0, 30)]
     assert "more times" not in all_text(message).lower()
@@ -153,11 +153,11 @@ async def test_slots_two_weeks_more_times_and_later_days(stack: LocalStack) -> N
 
     month = await run(stack, "/slots", "demo next 30 days")
     assert len(month["blocks"]) <= 50
-    later = [v for v in button_values(month, ActionId.MORE_SLOTS.value) if v["a"] != v["b"]]
-    assert later and later[0]["b"] == "2025-02-11"
+    later = [v for v in button_values(month, ActionId.MORE_SLOTS.value) if v["first"] != v["last"]]
+    assert later and later[0]["last"] == "2025-02-11"
     await click(stack, month, ActionId.MORE_SLOTS.value)
     rest = all_text(last_ephemeral(stack, U_ALICE))
-    first_later = date.fromisoformat(later[0]["a"])
+    first_later = date.fromisoformat(later[0]["first"])
     assert f"Free times for *Product Demo &amp; Q&amp;A*, {day_label(first_later)}" in rest
 
 

@@ -27,13 +27,14 @@ from bot.slack.booking.views.model import (
     FormState,
     SlotChoice,
 )
+from bot.slack.codec import BookingFormMeta, MoreBookingsValue, SlotRangeValue
 from bot.slack.fmt import when_label
 from bot.slack.help import help_message
 from bot.slack.home.views import home_view
 
 GOLDEN = Path(__file__).parent / "golden"
 NY = ZoneInfo("America/New_York")
-META = {"c": "C1", "u": "U1"}
+META = BookingFormMeta(channel_id="C1", user_id="U1")
 
 EVIL = Event(9, "<!channel> Party & <@U123> *bold*", 30, host_name="<b>Host</b>")
 DEMO = Event(3, "Product Demo & Q&A", 30, (15, 30, 60), host_name="Alex Rivera")
@@ -121,7 +122,7 @@ MESSAGES = {
             attending=[BookingLine("Pending", "Intro & more", "with <b>Jo</b>", "January 14")],
             attending_total=1,
         ),
-        more_value={"p": "upcoming", "n": 20},
+        more_value=MoreBookingsValue(period="upcoming", limit=20),
     ),
     "booking_list_empty": lambda: messages.booking_list(BookingListing("past", [], 0, [], 0)),
     "error_message": lambda: blocks.error_message("Bad <thing> & more", "ab12cd34"),
@@ -194,17 +195,18 @@ def test_many_days_show_more_times_and_later_days() -> None:
     )  # fmt: skip
     assert len(msg["blocks"]) <= 50 and check_message_blocks(msg["blocks"]) == []
     more = _buttons(msg, "more_slots")
-    whole_days = [json.loads(b["value"]) for b in more if b["text"]["text"].startswith("More")]
-    assert whole_days[0] == {
-        "e": 3, "a": "2025-01-01", "b": "2025-01-01", "z": "UTC", "d": 30
-    }  # fmt: skip
+    whole_days = [
+        SlotRangeValue.decode(b["value"]) for b in more if b["text"]["text"].startswith("More")
+    ]
+    assert whole_days[0] == SlotRangeValue(3, date(2025, 1, 1), date(2025, 1, 1), "UTC", 30)
     assert len(_buttons(msg, "book_slot")) == 10 * len(whole_days)  # 10 a day, then More
-    later = [json.loads(b["value"]) for b in more if b["text"]["text"].startswith("Later")]
-    shown_last = date.fromisoformat(whole_days[-1]["a"])
+    later = [
+        SlotRangeValue.decode(b["value"]) for b in more if b["text"]["text"].startswith("Later")
+    ]
+    shown_last = whole_days[-1].first
     assert later == [
-        {"e": 3, "a": (shown_last + timedelta(days=1)).isoformat(), "b": "2025-01-31",
-         "z": "UTC", "d": 30}
-    ]  # fmt: skip
+        SlotRangeValue(3, shown_last + timedelta(days=1), date(2025, 1, 31), "UTC", 30)
+    ]
     action_ids = [b["action_id"] for b in more]
     assert len(action_ids) == len(set(action_ids))  # Slack wants them unique per message
 
@@ -212,7 +214,7 @@ def test_many_days_show_more_times_and_later_days() -> None:
 def test_booking_list_with_many_long_rows_fits_one_message() -> None:
     row = BookingLine("scheduled", "T" * 400 + " <&>", "attendee " + "n" * 200, when(slot(9).start))
     listing = BookingListing("all", [row] * 40, 200, [row] * 40, 40)
-    msg = messages.booking_list(listing, more_value={"p": "all", "n": 40})
+    msg = messages.booking_list(listing, more_value=MoreBookingsValue(period="all", limit=40))
     assert len(msg["blocks"]) <= 50 and check_message_blocks(msg["blocks"]) == []
     assert all_text_of(msg).count("T" * 400 + " &lt;&amp;&gt;") == 80  # every row, none cut
 

@@ -4,7 +4,6 @@ rules live in `service` and the Block Kit in `views`."""
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Coroutine
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 from bot.slack import errors
 from bot.slack.admin import service, views
 from bot.slack.admin.ids import OTHER, AdminAction, AdminBlock
+from bot.slack.codec import IntegrationKeyValue, SettingsMeta, WireError
 from bot.slack.deps import Deps
 
 log = logging.getLogger(__name__)
@@ -92,7 +92,7 @@ async def handle_command(deps: Deps, client: Any, body: dict[str, Any], origin: 
         log.exception("could not show the integration settings")
 
 
-async def settings_or_error(deps: Deps, key: str, meta: dict[str, Any]) -> dict[str, Any]:
+async def settings_or_error(deps: Deps, key: str, meta: SettingsMeta) -> dict[str, Any]:
     """The settings view for `key`, or an error view saying what went wrong."""
     try:
         found = await deps.fb.get_integration(key)
@@ -113,12 +113,14 @@ def _error_text(exc: BaseException, action: str) -> tuple[str, str | None]:
 # -- view submissions --------------------------------------------------------------------
 
 
-def read_meta(view: dict[str, Any]) -> dict[str, Any]:
+def read_meta(view: dict[str, Any]) -> SettingsMeta:
+    """The modal's memory; one that is not this bot's (changed, outdated) is logged and
+    read as knowing nothing (no key: nothing is loaded or saved)."""
     try:
-        meta = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        return {}
-    return meta if isinstance(meta, dict) else {}
+        return SettingsMeta.decode(view.get("private_metadata"))
+    except WireError as exc:
+        errors.describe(exc, action="a settings view")  # logs it
+        return SettingsMeta(channel_id=None)
 
 
 def _values(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -199,7 +201,7 @@ async def submit_pick(deps: Deps, client: Any, body: dict[str, Any]) -> dict[str
     key, problems = read_pick(view)
     if key is None:
         return {"response_action": "errors", "errors": problems}
-    meta = {**read_meta(view), **views.metadata(key, read_meta(view).get("c"))}
+    meta = views.metadata(key, read_meta(view).channel_id)
     user_id = (body.get("user") or {}).get("id", "")
 
     async def work() -> dict[str, Any]:
@@ -214,7 +216,7 @@ async def submit_pick(deps: Deps, client: Any, body: dict[str, Any]) -> dict[str
 async def submit_edit(deps: Deps, client: Any, body: dict[str, Any]) -> dict[str, Any]:
     view = body["view"]
     meta = read_meta(view)
-    key = service.check_key(str(meta.get("k") or ""))
+    key = service.check_key(meta.key or "")
     user_id = (body.get("user") or {}).get("id", "")
     if key is None:
         return {
@@ -232,7 +234,7 @@ async def submit_edit(deps: Deps, client: Any, body: dict[str, Any]) -> dict[str
 
 
 async def save(
-    deps: Deps, client: Any, user_id: str, key: str, typed: dict[str, Any], meta: dict[str, Any]
+    deps: Deps, client: Any, user_id: str, key: str, typed: dict[str, Any], meta: SettingsMeta
 ) -> dict[str, Any]:
     """Re-check rights, save, read back, announce; the view to show the admin."""
     if not await is_admin(deps, client, user_id):
@@ -277,16 +279,16 @@ def _slack_error(exc: BaseException) -> str:
 # -- buttons -----------------------------------------------------------------------------
 
 
-def _action_value(body: dict[str, Any]) -> str:
-    return str(((body.get("actions") or [{}])[0]).get("value") or "")
+def _action_value(body: dict[str, Any]) -> object:
+    return ((body.get("actions") or [{}])[0]).get("value")
 
 
 async def on_open_key(deps: Deps, client: Any, body: dict[str, Any]) -> None:
     """Try again: reload the integration named by the button."""
     view = body.get("view") or {}
-    key = service.check_key(_action_value(body))
+    key = service.check_key(IntegrationKeyValue.decode(_action_value(body)).key)
     user_id = (body.get("user") or {}).get("id", "")
-    meta = views.metadata(key, read_meta(view).get("c"))
+    meta = views.metadata(key, read_meta(view).channel_id)
     if not await is_admin(deps, client, user_id):
         refused(user_id, "reading integration settings")
         await _update(client, view, views.refusal_view(user_id, meta))
@@ -301,7 +303,7 @@ async def on_open_key(deps: Deps, client: Any, body: dict[str, Any]) -> None:
 async def on_pick_another(deps: Deps, client: Any, body: dict[str, Any]) -> None:
     view = body.get("view") or {}
     user_id = (body.get("user") or {}).get("id", "")
-    meta = views.metadata(None, read_meta(view).get("c"))
+    meta = views.metadata(None, read_meta(view).channel_id)
     if not await is_admin(deps, client, user_id):
         refused(user_id, "choosing an integration")
         await _update(client, view, views.refusal_view(user_id, meta))

@@ -6,7 +6,6 @@ Nothing secret reaches these builders: `IntegrationInfo` holds masked values onl
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from bot.slack.admin.ids import OTHER, AdminAction, AdminBlock, AdminCallback
@@ -17,11 +16,11 @@ from bot.slack.admin.service import (
     SaveResult,
 )
 from bot.slack.blocks import button, context, message, section
+from bot.slack.codec import IntegrationKeyValue, PickAnotherValue, SettingsMeta
+from bot.slack.modal import modal_view
 from bot.slack.text import (
     MAX_BLOCKS_MODAL,
-    MAX_METADATA,
     escape,
-    modal_title,
     plain,
     truncate,
 )
@@ -35,36 +34,24 @@ PRO_HINT = (
 )
 
 
-def metadata(key: str | None, channel_id: str | None) -> dict[str, Any]:
+def metadata(key: str | None, channel_id: str | None) -> SettingsMeta:
     """What a view remembers: the integration key and the channel. Never a value."""
-    meta: dict[str, Any] = {"c": channel_id}
-    if key:
-        meta["k"] = key
-    return meta
+    return SettingsMeta(channel_id=channel_id, key=key or None)
 
 
 def _view(
     callback: AdminCallback,
     blocks: list[dict[str, Any]],
-    meta: dict[str, Any],
+    meta: SettingsMeta,
     *,
     submit: str | None = None,
     close: str = "Close",
 ) -> dict[str, Any]:
-    raw = json.dumps(meta, separators=(",", ":"), sort_keys=True)
-    if len(raw) > MAX_METADATA:
-        raise ValueError("private_metadata too long")
-    view: dict[str, Any] = {
-        "type": "modal",
-        "callback_id": callback.value,
-        "title": modal_title(TITLE),
-        "close": plain(close, 24),
-        "private_metadata": raw,
-        "blocks": blocks[:MAX_BLOCKS_MODAL],
-    }
-    if submit:
-        view["submit"] = plain(submit, 24)
-    return view
+    return modal_view(callback.value, TITLE, blocks, meta, submit=submit, close=close)
+
+
+def _pick_another_button() -> dict[str, Any]:
+    return button("Choose another integration", AdminAction.PICK_ANOTHER.value, PickAnotherValue())
 
 
 def _title(key: str, name: str) -> str:
@@ -75,15 +62,17 @@ def _pick_another() -> dict[str, Any]:
     return {
         "type": "actions",
         "block_id": AdminBlock.ACTIONS.value,
-        "elements": [button("Choose another integration", AdminAction.PICK_ANOTHER.value, "pick")],
+        "elements": [
+            button("Choose another integration", AdminAction.PICK_ANOTHER.value, PickAnotherValue())
+        ],
     }
 
 
-def loading_view(meta: dict[str, Any], text: str = "Loading the integration settings…"):
+def loading_view(meta: SettingsMeta, text: str = "Loading the integration settings…"):
     return _view(AdminCallback.INFO, [section(f":hourglass_flowing_sand: {escape(text)}")], meta)
 
 
-def picker_view(meta: dict[str, Any]) -> dict[str, Any]:
+def picker_view(meta: SettingsMeta) -> dict[str, Any]:
     options = [
         {"text": plain(f"{name} ({key})"), "value": key} for key, name in KNOWN_INTEGRATIONS.items()
     ]
@@ -158,7 +147,7 @@ def _field_block(f: FieldInfo) -> dict[str, Any]:
     return block
 
 
-def settings_view(info: IntegrationInfo, meta: dict[str, Any]) -> dict[str, Any]:
+def settings_view(info: IntegrationInfo, meta: SettingsMeta) -> dict[str, Any]:
     """One integration: its state, each setting (secrets masked), Save when editable."""
     blocks: list[dict[str, Any]]
     if info.unavailable:
@@ -201,11 +190,11 @@ def settings_view(info: IntegrationInfo, meta: dict[str, Any]) -> dict[str, Any]
     return _view(callback, blocks, meta, submit=submit)
 
 
-def saving_view(meta: dict[str, Any]) -> dict[str, Any]:
+def saving_view(meta: SettingsMeta) -> dict[str, Any]:
     return loading_view(meta, "Saving… the site is slow, this takes a moment.")
 
 
-def result_view(result: SaveResult, meta: dict[str, Any]) -> dict[str, Any]:
+def result_view(result: SaveResult, meta: SettingsMeta) -> dict[str, Any]:
     """After a save: what changed and whether the site kept it. Never a value."""
     title = _title(result.key, result.name)
     blocks: list[dict[str, Any]]
@@ -250,7 +239,7 @@ def result_view(result: SaveResult, meta: dict[str, Any]) -> dict[str, Any]:
 
 
 def error_view(
-    text: str, meta: dict[str, Any], *, key: str | None = None, request_id: str | None = None
+    text: str, meta: SettingsMeta, *, key: str | None = None, request_id: str | None = None
 ) -> dict[str, Any]:
     """A failure: what happened, what to do; a Try again button when a key is known."""
     blocks: list[dict[str, Any]] = [section(f":warning: {escape(text)}")]
@@ -258,8 +247,12 @@ def error_view(
         blocks.append(context(f"Reference: `{escape(request_id)}`"))
     buttons = []
     if key:
-        buttons.append(button("Try again", AdminAction.OPEN_KEY.value, key))
-    buttons.append(button("Choose another integration", AdminAction.PICK_ANOTHER.value, "pick"))
+        buttons.append(
+            button("Try again", AdminAction.OPEN_KEY.value, IntegrationKeyValue(key=key))
+        )
+    buttons.append(
+        button("Choose another integration", AdminAction.PICK_ANOTHER.value, PickAnotherValue())
+    )
     blocks.append({"type": "actions", "block_id": AdminBlock.ACTIONS.value, "elements": buttons})
     return _view(AdminCallback.INFO, blocks, meta)
 
@@ -281,10 +274,10 @@ def refusal_message(user_id: str) -> dict[str, Any]:
     return message([section(text)], "Only admins can use /booking-settings")
 
 
-def refusal_view(user_id: str, meta: dict[str, Any]) -> dict[str, Any]:
+def refusal_view(user_id: str, meta: SettingsMeta) -> dict[str, Any]:
     """The refusal, inside a modal (a submission or button from a non-admin)."""
     blocks = refusal_message(user_id)["blocks"]
-    return _view(AdminCallback.INFO, blocks, {"c": meta.get("c")})
+    return _view(AdminCallback.INFO, blocks, SettingsMeta(channel_id=meta.channel_id))
 
 
 def help_message() -> dict[str, Any]:

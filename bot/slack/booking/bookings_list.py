@@ -12,6 +12,7 @@ from bot.fluentbooking.models import BookingSummary
 from bot.slack import errors
 from bot.slack.booking.views import messages
 from bot.slack.booking.views.model import BookingLine, BookingListing
+from bot.slack.codec import MoreBookingsValue
 from bot.slack.deps import Deps
 from bot.slack.fmt import clock, day_label, iana_or, when_label, zone_label
 from bot.slack.help import unknown_subcommand
@@ -52,12 +53,12 @@ async def bookings(
             attending=[_attending_line(b) for b in own],
             attending_total=max(attending.total - (len(attending.items) - len(own)), len(own)),
         )
-        more = None
+        more: MoreBookingsValue | None = None
         if limit < MAX_PAGE and (
             listing.hosted_total > len(listing.hosted)
             or listing.attending_total > len(listing.attending)
         ):
-            more = {"p": period, "n": min(limit * 2, MAX_PAGE)}
+            more = MoreBookingsValue(period=period, limit=min(limit * 2, MAX_PAGE))
         await origin.respond(
             **messages.booking_list(listing, more_value=more), replace_original=replace
         )

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.fluentbooking.models import Event
 from bot.slack.booking.views.model import SlotChoice
+from bot.slack.codec import PrefillValue, SlotValue
 from bot.slack.deps import Deps
 
 
@@ -26,29 +27,38 @@ class Prefill:
     phone: str = ""
     message: str = ""
 
-    def to_value(self) -> dict[str, Any]:
-        return {
-            "e": self.event_id,
-            "d": self.duration,
-            "day": self.day.isoformat() if self.day else None,
-            "s": self.start.isoformat() if self.start else None,
-            "z": self.timezone,
-            "n": self.name,
-            "m": self.email,
-        }
+    def to_value(self) -> PrefillValue:
+        return PrefillValue(
+            event_id=self.event_id,
+            duration=self.duration,
+            day=self.day,
+            start=self.start,
+            timezone=self.timezone,
+            name=self.name,
+            email=self.email,
+        )
 
     @classmethod
-    def from_value(cls, value: dict[str, Any]) -> Prefill:
-        start = datetime.fromisoformat(value["s"]) if value.get("s") else None
-        day = date.fromisoformat(value["day"]) if value.get("day") else None
+    def from_value(cls, value: PrefillValue | SlotValue) -> Prefill:
+        """From an Open booking form button, or from a slot's Change button (its day)."""
+        if isinstance(value, SlotValue):
+            return cls(
+                event_id=value.event_id,
+                duration=value.duration,
+                day=value.start.date(),
+                start=value.start,
+                timezone=value.timezone,
+                name=value.name,
+                email=value.email,
+            )
         return cls(
-            event_id=value.get("e"),
-            duration=value.get("d"),
-            day=day or (start.date() if start else None),
-            start=start,
-            timezone=value.get("z"),
-            name=value.get("n"),
-            email=value.get("m"),
+            event_id=value.event_id,
+            duration=value.duration,
+            day=value.day or (value.start.date() if value.start else None),
+            start=value.start,
+            timezone=value.timezone,
+            name=value.name,
+            email=value.email,
         )
 
 

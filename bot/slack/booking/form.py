@@ -29,6 +29,7 @@ from bot.slack.booking.form_input import (
 )
 from bot.slack.booking.views import modal
 from bot.slack.booking.views.model import FormState
+from bot.slack.codec import BookingFormMeta, WireError
 from bot.slack.deps import Deps
 from bot.slack.fmt import clock, iana_or
 from bot.slack.ids import ActionId, BlockId
@@ -37,13 +38,18 @@ from bot.slack.text import truncate
 log = logging.getLogger(__name__)
 
 
-def metadata(channel_id: str | None, user_id: str, state: FormState | None = None) -> dict:
-    meta: dict[str, Any] = {"c": channel_id, "u": user_id}
-    if state is not None:
-        event = state.event
-        meta["z"] = state.timezone
-        meta["r"] = list(event.requires) if event else []
-    return meta
+def metadata(
+    channel_id: str | None, user_id: str, state: FormState | None = None
+) -> BookingFormMeta:
+    if state is None:
+        return BookingFormMeta(channel_id=channel_id, user_id=user_id)
+    event = state.event
+    return BookingFormMeta(
+        channel_id=channel_id,
+        user_id=user_id,
+        timezone=state.timezone,
+        requires=tuple(event.requires) if event else (),
+    )
 
 
 def _suffix(day: date | None, duration: int | None, tz: str, event_id: int | None) -> str:
@@ -162,16 +168,17 @@ async def open_form(
 async def refresh(deps: Deps, client: Any, body: dict[str, Any]) -> None:
     """Event, duration, day or zone changed: fetch that day's times and update the modal."""
     view = body["view"]
-    meta = read_metadata(view)
+    meta = metadata(None, (body.get("user") or {}).get("id", ""))
     form = read_state(view)
     action_id = ((body.get("actions") or [{}])[0]).get("action_id")
     try:
+        meta = read_metadata(view)
         form_view = await _form_view_again(
             deps,
             form,
             meta,
-            timezone=iana_or(form.timezone, meta.get("z") or "UTC"),
-            user_id=meta.get("u") or "",
+            timezone=iana_or(form.timezone, meta.timezone or "UTC"),
+            user_id=meta.user_id,
             time_value=form.time_value,
             # a new event: move to its first free day (the user picks the day afterwards)
             auto_day=action_id == ActionId.EVENT,
@@ -188,7 +195,7 @@ async def refresh(deps: Deps, client: Any, body: dict[str, Any]) -> None:
 async def _form_view_again(
     deps: Deps,
     form: FormData,
-    meta: dict[str, Any],
+    meta: BookingFormMeta,
     *,
     timezone: str,
     user_id: str,
@@ -209,7 +216,7 @@ async def _form_view_again(
         auto_day=auto_day,
         slots_error=slots_error,
     )
-    return modal.form_view(state, {**meta, **metadata(meta.get("c"), user_id, state)})
+    return modal.form_view(state, metadata(meta.channel_id, user_id, state))
 
 
 def _is_hash_conflict(exc: BaseException) -> bool:
@@ -232,9 +239,17 @@ async def submit(deps: Deps, client: Any, body: dict[str, Any]) -> dict[str, Any
     The booking itself is given `deps.submit_inline_seconds`; if the site is slower the
     modal shows "Booking…" and the result replaces it when it comes."""
     view = body["view"]
-    meta = read_metadata(view)
+    try:
+        meta = read_metadata(view)
+    except WireError as exc:
+        errors.describe(exc, action="a booking form submission")  # logs it
+        user_id = (body.get("user") or {}).get("id", "")
+        return {
+            "response_action": "update",
+            "view": modal.error_view(exc.user_message, metadata(None, user_id)),
+        }
     form = read_state(view)
-    requires = tuple(meta.get("r") or ())
+    requires = meta.requires
     problems = validate(form, requires=requires)
     if problems:
         return {"response_action": "errors", "errors": problems}
@@ -259,14 +274,14 @@ async def _finish_later(client: Any, view_id: str, task: asyncio.Task[SubmitOutc
 
 
 async def _book(
-    deps: Deps, client: Any, body: dict[str, Any], form: FormData, meta: dict[str, Any]
+    deps: Deps, client: Any, body: dict[str, Any], form: FormData, meta: BookingFormMeta
 ) -> SubmitOutcome:
     from bot.fluentbooking import SlotUnavailableError, ValidationError
 
     view = body["view"]
     user_id = body["user"]["id"]
     time_block = form.time_block or BlockId.DAY.value
-    slots_tz = iana_or(meta.get("z"), "UTC")
+    slots_tz = iana_or(meta.timezone, "UTC")
     try:
         event = await deps.event(form.event_id or 0)
         if event is None:
@@ -319,7 +334,7 @@ async def _book(
 
 
 def _errors(
-    problems: dict[str, str], meta: dict[str, Any], request_id: str | None = None
+    problems: dict[str, str], meta: BookingFormMeta, request_id: str | None = None
 ) -> SubmitOutcome:
     text = " ".join(problems.values())
     return SubmitOutcome(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from bot.slack.codec import BookingFormMeta, WireError, option_int
 from bot.slack.ids import ActionId, BlockId
 from bot.slack.inputs import element_value
 
@@ -51,9 +51,9 @@ def read_state(view: dict[str, Any]) -> FormData:
             raw = element_value(element)
             text = (raw or "").strip()
             if action_id == ActionId.EVENT and text:
-                form.event_id = int(text) if text.isdigit() else None
-            elif action_id == ActionId.DURATION and text.isdigit():
-                form.duration = int(text)
+                form.event_id = _number_or_none(text)
+            elif action_id == ActionId.DURATION and text:
+                form.duration = _number_or_none(text)
             elif action_id == ActionId.DAY and text:
                 try:
                     form.day = date.fromisoformat(text)
@@ -72,12 +72,17 @@ def read_state(view: dict[str, Any]) -> FormData:
     return form
 
 
-def read_metadata(view: dict[str, Any]) -> dict[str, Any]:
+def _number_or_none(text: str) -> int | None:
+    """An option's number; one that is not (changed, outdated) reads as not chosen."""
     try:
-        data = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+        return option_int(text)
+    except WireError:
+        return None
+
+
+def read_metadata(view: dict[str, Any]) -> BookingFormMeta:
+    """The modal's memory, or WireError when it is not this bot's (changed, outdated)."""
+    return BookingFormMeta.decode(view.get("private_metadata"))
 
 
 def validate(form: FormData, *, requires: tuple[str, ...] = ()) -> dict[str, str]:

@@ -7,8 +7,8 @@ the modal submission, whose answer is the ack itself (see `form.submit`).
 
 from __future__ import annotations
 
-import json
 import re
+from collections.abc import Coroutine
 from typing import Any
 
 from bot.slack import errors
@@ -17,6 +17,14 @@ from bot.slack.booking.common import Prefill
 from bot.slack.booking.oneline import book_button, book_line
 from bot.slack.booking.shortcut import book_with_person
 from bot.slack.booking.suggest import event_options, timezone_options
+from bot.slack.codec import (
+    MoreBookingsValue,
+    PickEventValue,
+    PrefillValue,
+    SlotRangeValue,
+    SlotValue,
+    decode_any,
+)
 from bot.slack.deps import Deps
 from bot.slack.help import help_message
 from bot.slack.ids import REFRESH_ACTIONS, ActionId, CallbackId
@@ -66,57 +74,44 @@ COMMANDS = {"/book": handle_book, "/slots": handle_slots, "/bookings": handle_bo
 
 
 # -- buttons -----------------------------------------------------------------------------
-def _value(body: dict[str, Any]) -> dict[str, Any]:
-    action = (body.get("actions") or [{}])[0]
-    try:
-        value = json.loads(action.get("value") or "{}")
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
+def _raw_value(body: dict[str, Any]) -> object:
+    return ((body.get("actions") or [{}])[0]).get("value")
 
 
 async def on_book_slot(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
     ts = (body.get("container") or {}).get("message_ts")
-    await book_button(deps, client, origin, _value(body), message_ts=ts)
+    value = SlotValue.decode(_raw_value(body))
+    await book_button(deps, client, origin, value, message_ts=ts)
 
 
 async def on_change(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
     """Change / Open booking form: the modal, prefilled with the button's choice."""
-    value = _value(body)
-    if "t" in value and "s" in value:  # a slot button's value
-        value = {**value, "day": value["s"][:10]}
-    try:
-        await form.open_form(
-            deps,
-            client,
-            trigger_id=origin.trigger_id or "",
-            user_id=origin.user_id,
-            channel_id=origin.channel_id,
-            prefill=Prefill.from_value(value),
-        )
-    except Exception as exc:
-        await errors.tell(origin.respond, exc, action="opening the booking form")
+    value = decode_any(_raw_value(body), SlotValue, PrefillValue)
+    assert isinstance(value, SlotValue | PrefillValue)
+    await form.open_form(
+        deps,
+        client,
+        trigger_id=origin.trigger_id or "",
+        user_id=origin.user_id,
+        channel_id=origin.channel_id,
+        prefill=Prefill.from_value(value),
+    )
 
 
 async def on_pick_event(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
-    value = _value(body)
-    await book_line(deps, client, origin, str(value.get("q") or ""), event_id=int(value["e"]))
+    value = PickEventValue.decode(_raw_value(body))
+    await book_line(deps, client, origin, value.query, event_id=value.event_id)
 
 
 async def on_more(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
-    value = _value(body)
+    value = MoreBookingsValue.decode(_raw_value(body))
     await bookings_list.bookings(
-        deps,
-        client,
-        origin,
-        str(value.get("p") or "upcoming"),
-        limit=int(value.get("n") or bookings_list.PAGE),
-        replace=True,
+        deps, client, origin, value.period, limit=value.limit, replace=True
     )
 
 
 async def on_more_slots(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
-    await slots.more_slots(deps, client, origin, _value(body))
+    await slots.more_slots(deps, client, origin, SlotRangeValue.decode(_raw_value(body)))
 
 
 async def on_refresh(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
@@ -127,7 +122,8 @@ def register(app: Any, deps: Deps) -> None:
     def bind(handler: Any) -> Any:
         async def listener(ack: Any, body: dict[str, Any], client: Any, respond: Any) -> None:
             await ack()
-            deps.spawn(handler(deps, client, body, origin_of(body, respond)))
+            origin = origin_of(body, respond)
+            deps.spawn(_reported(handler(deps, client, body, origin), origin, handler.__name__))
 
         listener.__name__ = f"ack_{handler.__name__}"
         return listener
@@ -171,6 +167,15 @@ def register(app: Any, deps: Deps) -> None:
     async def on_shortcut(ack: Any, body: dict[str, Any], client: Any, respond: Any) -> None:
         await ack()
         deps.spawn(book_with_person(deps, client, body, respond))
+
+
+async def _reported(work: Coroutine[Any, Any, None], origin: Origin, name: str) -> None:
+    """Run a listener's work after the ack; a failure it did not report itself is told to
+    the user once, where the request came from (see bot.slack.errors)."""
+    try:
+        await work
+    except Exception as exc:
+        await errors.tell(origin.respond, exc, action=name.removeprefix("on_"))
 
 
 async def _ack_only(ack: Any) -> None:

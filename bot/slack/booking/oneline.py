@@ -24,6 +24,7 @@ from bot.slack.booking.common import (
 from bot.slack.booking.form import open_form
 from bot.slack.booking.matching import extract_attendees, match_event, name_from_email, words
 from bot.slack.booking.views import messages, modal
+from bot.slack.codec import SlotValue
 from bot.slack.deps import Deps, Profile
 from bot.slack.fmt import clock, day_label, iana_or, when_label
 from bot.slack.origin import Origin
@@ -190,45 +191,46 @@ async def _offer_times(
 
 
 async def book_button(
-    deps: Deps, client: Any, origin: Origin, value: dict[str, Any], *, message_ts: str | None
+    deps: Deps, client: Any, origin: Origin, value: SlotValue, *, message_ts: str | None
 ) -> None:
     """A Book button: create the booking once, answer in place of the buttons."""
     from bot.fluentbooking import SlotUnavailableError
 
-    tz = iana_or(value.get("z"), "UTC")
+    tz = iana_or(value.timezone, "UTC")
     try:
-        event = await deps.event(int(value["e"]))
+        event = await deps.event(value.event_id)
         if event is None:
             await origin.respond(
                 **blocks.error_message("This event is no longer offered. Try `/slots`."),
                 replace_original=False,
             )
             return
-        start = parse_event_time(value["t"], tz)
+        start = parse_event_time(value.event_time, tz)
         if event.requires:
             prefill = Prefill(
                 event_id=event.id,
-                duration=value.get("d"),
+                duration=value.duration,
                 day=start.date(),
                 start=start,
                 timezone=tz,
-                name=value.get("n"),
-                email=value.get("m"),
+                name=value.name,
+                email=value.email,
             )
             await _open_or_offer(deps, client, origin, prefill, "This meeting needs more details.")
             return
-        if not value.get("m"):
+        name, email = value.name, value.email
+        if not email:
             me = await deps.profile(client, origin.user_id)
-            value = {**value, "n": value.get("n") or me.name, "m": me.email}
+            name, email = name or me.name, me.email
         intent = BookingIntent(
             user_id=origin.user_id,
             event=event,
-            event_time=value["t"],
+            event_time=value.event_time,
             start=start,
             timezone=tz,
-            name=value.get("n") or value["m"],
-            email=value["m"],
-            duration=value.get("d"),
+            name=name or email,
+            email=email,
+            duration=value.duration,
         )
         try:
             outcome = await deps.booking.book(intent)

@@ -14,6 +14,7 @@ from bot.slack.booking.common import fetch_slots, read_when, today_in
 from bot.slack.booking.matching import match_event, words
 from bot.slack.booking.oneline import default_range
 from bot.slack.booking.views import messages
+from bot.slack.codec import SlotRangeValue
 from bot.slack.deps import Deps
 from bot.slack.fmt import day_label, iana_or
 from bot.slack.origin import Origin
@@ -107,19 +108,20 @@ async def slots(deps: Deps, client: Any, origin: Origin, text: str) -> None:
         await errors.tell(origin.respond, exc, action="/slots")
 
 
-async def more_slots(deps: Deps, client: Any, origin: Origin, value: dict[str, Any]) -> None:
+async def more_slots(deps: Deps, client: Any, origin: Origin, value: SlotRangeValue) -> None:
     """A More times / Later days button: the free times of the days it names."""
     try:
-        event = await deps.event(int(value["e"]))
+        event = await deps.event(value.event_id)
         if event is None:
             await origin.respond(
                 **blocks.error_message("That event is no longer offered. Type `/slots`."),
                 replace_original=False,
             )
             return
-        first, last = date.fromisoformat(value["a"]), date.fromisoformat(value["b"])
-        tz = iana_or(value.get("z"), "UTC")
-        await _show_slots(deps, client, origin, event, first, last, tz, duration=value.get("d"))
+        tz = iana_or(value.timezone, "UTC")
+        await _show_slots(
+            deps, client, origin, event, value.first, value.last, tz, duration=value.duration
+        )
     except Exception as exc:
         await errors.tell(origin.respond, exc, action="showing more free times")
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.slack.blocks import button, context, section
+from bot.slack.codec import PrefillValue
 from bot.slack.fmt import clock, day_label, zone_label
 from bot.slack.help import TEXTS
 from bot.slack.ids import ActionId
@@ -48,11 +49,19 @@ def _how_to() -> list[dict[str, Any]]:
     ]
 
 
+#: the Book a meeting button opens an empty form
+EMPTY_FORM = PrefillValue(
+    event_id=None, duration=None, day=None, start=None, timezone=None, name=None, email=None
+)
+
+
 def _book_button() -> dict[str, Any]:
     return {
         "type": "actions",
         "block_id": "home_book",
-        "elements": [button("Book a meeting", ActionId.OPEN_FORM.value, {}, style="primary")],
+        "elements": [
+            button("Book a meeting", ActionId.OPEN_FORM.value, EMPTY_FORM, style="primary")
+        ],
     }
 
 

@@ -8,6 +8,14 @@ from typing import Any
 from bot.fluentbooking.models import Event
 from bot.slack.blocks import button, context, message, notice, section
 from bot.slack.booking.views.model import BookingLine, BookingListing, SlotChoice
+from bot.slack.codec import (
+    MoreBookingsValue,
+    PickEventValue,
+    PrefillValue,
+    SlotRangeValue,
+    SlotValue,
+    WireTooLarge,
+)
 from bot.slack.fmt import clock, day_label, duration_label, when_label
 from bot.slack.ids import ActionId
 from bot.slack.text import (
@@ -21,17 +29,17 @@ from bot.slack.text import (
 
 def slot_value(
     event: Event, slot: SlotChoice, timezone: str, duration: int | None, name: str, email: str
-) -> dict[str, Any]:
+) -> SlotValue:
     """What a Book button carries: enough to create the booking without asking again."""
-    return {
-        "e": event.id,
-        "t": slot.value,
-        "s": slot.start.isoformat(),
-        "z": timezone,
-        "d": duration,
-        "n": name[:200],
-        "m": email[:200],
-    }
+    return SlotValue(
+        event_id=event.id,
+        event_time=slot.value,
+        start=slot.start,
+        timezone=timezone,
+        duration=duration,
+        name=name,
+        email=email,
+    )
 
 
 def confirm_slot(
@@ -144,15 +152,11 @@ def slot_buttons(
 
 def range_value(
     event: Event, first: date, last: date, timezone: str, duration: int | None
-) -> dict[str, Any]:
+) -> SlotRangeValue:
     """What a More times / Later days button carries: the event, the days and the zone."""
-    return {
-        "e": event.id,
-        "a": first.isoformat(),
-        "b": last.isoformat(),
-        "z": timezone,
-        "d": duration,
-    }
+    return SlotRangeValue(
+        event_id=event.id, first=first, last=last, timezone=timezone, duration=duration
+    )
 
 
 def event_list(events: list[Event], *, intro: str, command: str = "/slots") -> dict[str, Any]:
@@ -172,20 +176,32 @@ def event_list(events: list[Event], *, intro: str, command: str = "/slots") -> d
     return message(blocks, intro)
 
 
+def _pick_value(event_id: int, text: str) -> PickEventValue:
+    """The event and as much of the typed text as fits in a button (checked encoded)."""
+    cut = len(text)
+    while True:
+        value = PickEventValue(event_id=event_id, query=text[:cut])
+        try:
+            value.encode()
+            return value
+        except WireTooLarge:
+            cut = cut * 3 // 4
+
+
 def pick_event(events: list[Event], text: str, *, intro: str) -> dict[str, Any]:
     """Several events match: ask with buttons (each keeps the rest of what was typed)."""
     elements = [
         button(
             truncate(e.title, 75),
             f"{ActionId.PICK_EVENT.value}:{i}",
-            {"e": e.id, "q": text[:1500]},
+            _pick_value(e.id, text),
         )
         for i, e in enumerate(events[:MAX_ACTIONS_ELEMENTS])
     ]
     return message([section(intro), {"type": "actions", "elements": elements}], intro)
 
 
-def open_form_prompt(text: str, value: dict[str, Any]) -> dict[str, Any]:
+def open_form_prompt(text: str, value: PrefillValue) -> dict[str, Any]:
     """A button that opens the modal (a fresh trigger_id), when the first one may be stale."""
     return message(
         [
@@ -220,7 +236,7 @@ _EMPTY = {
 
 
 def booking_list(
-    listing: BookingListing, *, more_value: dict[str, Any] | None = None
+    listing: BookingListing, *, more_value: MoreBookingsValue | None = None
 ) -> dict[str, Any]:
     """/bookings: hosted meetings, then the site account's own bookings, each newest
     relevant first (upcoming soonest first, past most recent first), with More."""

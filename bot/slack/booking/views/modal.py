@@ -7,6 +7,7 @@ from typing import Any
 from bot.booking.result import BookingResult
 from bot.fluentbooking.models import Event
 from bot.slack.booking.views.model import FormState
+from bot.slack.codec import BookingFormMeta
 from bot.slack.fmt import clock, duration_label, when_label
 from bot.slack.ids import ActionId, BlockId, CallbackId
 from bot.slack.inputs import input_block, option, select_input, text_input
@@ -23,7 +24,7 @@ TITLE = "Book a meeting"
 
 def _view(
     blocks: list[dict[str, Any]],
-    metadata: dict[str, Any],
+    metadata: BookingFormMeta,
     *,
     submit: str | None = None,
     close: str = "Cancel",
@@ -34,13 +35,13 @@ def _view(
     )
 
 
-def loading_view(metadata: dict[str, Any], text: str = "Loading events and free times…"):
+def loading_view(metadata: BookingFormMeta, text: str = "Loading events and free times…"):
     return _view(
         [{"type": "section", "text": mrkdwn(f":hourglass_flowing_sand: {text}")}], metadata
     )
 
 
-def error_view(message: str, metadata: dict[str, Any], request_id: str | None = None):
+def error_view(message: str, metadata: BookingFormMeta, request_id: str | None = None):
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": mrkdwn(f":warning: {escape(message)}")},
     ]
@@ -60,7 +61,7 @@ def time_block_id(state: FormState) -> str:
     return f"{BlockId.TIME.value}{state.time_block_suffix}"
 
 
-def form_view(state: FormState, metadata: dict[str, Any]) -> dict[str, Any]:
+def form_view(state: FormState, metadata: BookingFormMeta) -> dict[str, Any]:
     """The filled form. Event, duration, day and zone refresh the times (dispatch_action)."""
     blocks: list[dict[str, Any]] = []
     event = state.event
@@ -221,5 +222,5 @@ def result_blocks(result: BookingResult, *, already: bool = False) -> list[dict[
     ]
 
 
-def result_view(result: BookingResult, metadata: dict[str, Any], *, already: bool = False):
+def result_view(result: BookingResult, metadata: BookingFormMeta, *, already: bool = False):
     return _view(result_blocks(result, already=already), metadata, close="Done", title="Booked")
