@@ -91,6 +91,7 @@ def start_local_stack(
             fluentbooking_app_password=Secret(sandbox.app_password),
             port=bot_port or 3000,
             database_url=f"sqlite:///{workdir / 'bot.sqlite3'}",
+            booking_poll_seconds=0,  # the booking watcher only where asked (settings_overrides)
         )
         settings = dataclasses.replace(settings, **(settings_overrides or {}))
         kwargs = {"clock": sandbox.now, **(fb_kwargs or {})}

@@ -49,3 +49,20 @@ def iana_or(zone: str | None, fallback: str) -> str:
         except (ValueError, KeyError, OSError):
             pass
     return fallback
+
+
+def fallback_time(start: datetime, timezone: str) -> str:
+    """'Tue, Jan 14 3:00 PM EST (America/New_York)': the zone always named."""
+    local = start.astimezone(ZoneInfo(timezone))
+    abbr = local.tzname() or ""
+    abbr = f" {abbr}" if abbr and abbr[0] not in "+-" and abbr != timezone else ""
+    return f"{local:%a}, {local:%b} {local.day} {clock(local)}{abbr} ({timezone})"
+
+
+def date_token(start: datetime, timezone: str) -> str:
+    """Slack's `<!date^…>`: every reader sees the time in their own zone.
+
+    The fallback (shown where the token cannot be rendered) is ours, never outside text,
+    and cannot hold `|` or `>`."""
+    epoch = int(start.timestamp())
+    return f"<!date^{epoch}^{{date_short_pretty}} at {{time}}|{fallback_time(start, timezone)}>"

@@ -57,6 +57,9 @@ class BotASGI:
             )
             await send({"type": "http.response.body", "body": body})
             return
+        if path == "/fluentbooking/webhook" and scope.get("method") == "POST":
+            await _webhook(self.app, scope, receive, send)  # FluentBooking Pro (bot.feed)
+            return
         if path not in SLACK_PATHS:
             await self.handler(scope, receive, send)
             return
@@ -85,6 +88,29 @@ class BotASGI:
                 return
 
 
+async def _webhook(app: Any, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """Read the request body (bounded) and hand it to the feed's webhook handler."""
+    from bot.slack import feed
+
+    body = b""
+    more = True
+    while more and len(body) <= 256 * 1024:
+        message = await receive()
+        body += message.get("body", b"")
+        more = message.get("more_body", False)
+    headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
+    query = scope.get("query_string", b"").decode("latin-1")
+    answer = await feed.webhook(app, headers, query, body)
+    await send(
+        {
+            "type": "http.response.start",
+            "status": answer.status,
+            "headers": [(b"content-type", b"application/json")],
+        }
+    )
+    await send({"type": "http.response.body", "body": json.dumps(answer.body).encode()})
+
+
 def _settings_for(mode: str) -> Settings:
     settings = Settings.from_env()
     needed = ["SLACK_BOT_TOKEN"]
@@ -104,8 +130,10 @@ class Stack:
     slack_session: Any = None  # aiohttp.ClientSession shared by the Slack Web API calls
 
     async def close(self) -> None:
+        from bot.slack import feed
         from bot.slack.deps import deps_of
 
+        await feed.stop(self.app)
         await deps_of(self.app).drain(10)
         await self.fb.aclose()
         await self.store.close()
@@ -135,6 +163,9 @@ async def build_stack(
         socket_mode=socket_mode,
         http_session=session,
     )
+    from bot.slack import feed
+
+    feed.start(app)  # the booking watcher runs in the bot process (BOOKING_POLL_SECONDS)
     return Stack(app, fb, store, session)
 
 

@@ -116,6 +116,7 @@ def bot_env(slack: LocalSlack, sandbox: Any, database_url: str, port: int) -> di
         FLUENTBOOKING_USERNAME=sandbox.username,
         FLUENTBOOKING_APP_PASSWORD=sandbox.app_password,
         DATABASE_URL=database_url,
+        BOOKING_POLL_SECONDS="0",  # the feed tests turn the watcher on
         PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
         PYTHONUNBUFFERED="1",
     )

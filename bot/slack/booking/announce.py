@@ -20,6 +20,7 @@ from bot.slack.fmt import iana_or
 from bot.slack.home import publish_home
 
 log = logging.getLogger(__name__)
+ORIGIN = "booking_origin"
 
 ANNOUNCE_TTL = 90 * 86400.0
 _MISSING_CHANNEL = {"not_in_channel", "channel_not_found", "is_archived"}
@@ -47,6 +48,7 @@ async def announce(deps: Deps, client: Any, user_id: str, result: BookingResult)
         return False
     done: dict[str, Any] = {"dm": False, "channel": None}
     try:
+        await _record_origin(deps, user_id, result, None, None)
         try:
             await remember(deps.store, user_id, result, deps.now())
         except Exception:
@@ -54,7 +56,10 @@ async def announce(deps: Deps, client: Any, user_id: str, result: BookingResult)
         done["dm"] = await _dm(deps, client, user_id, result)
         channel = getattr(deps.settings, "booking_notify_channel", None)
         if channel:
-            done["channel"] = await _post_channel(client, channel, user_id, result)
+            ts = await _post_channel(client, channel, user_id, result)
+            done["channel"] = ts is not None
+            if ts is not None:
+                await _record_origin(deps, user_id, result, channel, ts)
     finally:
         try:
             await deps.store.complete(key, done)
@@ -84,10 +89,26 @@ async def _dm(deps: Deps, client: Any, user_id: str, result: BookingResult) -> b
         return False
 
 
-async def _post_channel(client: Any, channel: str, user_id: str, result: BookingResult) -> bool:
+async def _record_origin(
+    deps: Deps, user_id: str, result: BookingResult, channel: str | None, ts: str | None
+) -> None:
+    """`booking_origin` (SHARED-INTERFACES.md): made from Slack, by whom, and where its
+    channel post is, so the booking watcher neither announces it again nor loses it."""
     try:
-        await client.chat_postMessage(channel=channel, **channel_post(result, user_id))
-        return True
+        await deps.store.set_value(
+            ORIGIN, str(result.booking_id), {"booked_by": user_id, "channel": channel, "ts": ts}
+        )
+    except Exception:
+        log.warning("booking %s: could not record that it was made from Slack", result.booking_id)
+
+
+async def _post_channel(
+    client: Any, channel: str, user_id: str, result: BookingResult
+) -> str | None:
+    """The channel post's ts, or None when it could not be posted."""
+    try:
+        answer = await client.chat_postMessage(channel=channel, **channel_post(result, user_id))
+        return str(answer.get("ts") or "")
     except Exception as exc:
         error = _slack_error(exc)
         if error in _MISSING_CHANNEL:
@@ -100,7 +121,7 @@ async def _post_channel(client: Any, channel: str, user_id: str, result: Booking
             )
         else:
             log.warning("booking %s not announced in %s: %s", result.booking_id, channel, error)
-        return False
+        return None
 
 
 def _slack_error(exc: BaseException) -> str:

@@ -1,16 +1,95 @@
-"""The live feed (room kept for it): bookings made, changed or cancelled on the site
-(outside Slack too), posted to the team channel and to the people concerned.
+"""The booking feed in Slack: what happens on the site (website bookings, cancellations,
+reschedules, approvals) told in the team channel and to the hosts, and reminders.
 
-Its watcher (one per deployment, under a store lease), flows and pure views will live
-here; `register(app, deps)` is called by `bot.slack.app` and registers nothing yet.
+The watcher (`bot.feed`, no Slack in it) runs inside the bot process, started with it
+(`start`, by `bot.slack.run`) and stopped with it (`stop`); one process of a deployment
+watches at a time. `webhook` serves FluentBooking Pro's webhook route.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
+from bot.config import DEFAULT_POLL_SECONDS
+from bot.feed import FeedState, Watcher, WatcherOptions
+from bot.feed.site import ClientSiteReader
+from bot.feed.webhook import WebhookAnswer, handle_webhook
 from bot.slack.deps import Deps
+from bot.slack.feed.teller import SlackTeller, feed_client
+
+log = logging.getLogger("bot.slack.feed")
+
+
+@dataclass
+class Feed:
+    watcher: Watcher
+    teller: SlackTeller
+    enabled: bool
+    secret: str
+    task: asyncio.Task[None] | None = None
+
+
+_FEEDS: WeakKeyDictionary[Any, Feed] = WeakKeyDictionary()
 
 
 def register(app: Any, deps: Deps) -> None:
-    """Nothing to register yet."""
+    """Build the feed for this app (started later, by `start`, on the running loop)."""
+    settings = deps.settings
+    interval = int(getattr(settings, "booking_poll_seconds", DEFAULT_POLL_SECONDS) or 0)
+    state = FeedState(deps.store)
+    teller = SlackTeller(deps, feed_client(app.client), state, decide_actions=_decide_actions())
+    options = WatcherOptions(
+        interval=float(interval or DEFAULT_POLL_SECONDS),
+        reminder_minutes=tuple(getattr(settings, "booking_reminder_minutes", ()) or ()),
+    )
+    watcher = Watcher(state, ClientSiteReader(deps.fb), teller, options, clock=deps.now)
+    secret = getattr(settings, "booking_webhook_secret", "") or ""
+    _FEEDS[app] = Feed(
+        watcher, teller, interval > 0, str(secret.value if hasattr(secret, "value") else secret)
+    )
+
+
+def _decide_actions() -> Any:
+    """Approve / Decline buttons from the lifecycle feature, when it offers them."""
+    try:
+        from bot.slack.lifecycle import decide_buttons  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return decide_buttons
+
+
+def feed_of(app: Any) -> Feed | None:
+    return _FEEDS.get(app)
+
+
+def start(app: Any) -> None:
+    """Start the watcher with the bot (BOOKING_POLL_SECONDS > 0); call on the running loop."""
+    feed = _FEEDS.get(app)
+    if feed is None or not feed.enabled or feed.task is not None:
+        return
+    feed.task = asyncio.ensure_future(feed.watcher.run())
+
+
+async def stop(app: Any) -> None:
+    """Stop the watcher and give its lease up (another process takes over at once)."""
+    feed = _FEEDS.get(app)
+    if feed is None or feed.task is None:
+        return
+    feed.watcher.stop()
+    with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+        await asyncio.wait_for(feed.task, 10)
+    feed.task = None
+
+
+async def webhook(app: Any, headers: Mapping[str, str], query: str, body: bytes) -> WebhookAnswer:
+    """`POST /fluentbooking/webhook` (FluentBooking Pro), when BOOKING_WEBHOOK_SECRET is set."""
+    feed = _FEEDS.get(app)
+    if feed is None:
+        return WebhookAnswer(404, {"ok": False, "error": "webhooks are not enabled"})
+    return await handle_webhook(feed.watcher, feed.secret, headers=headers, query=query, body=body)

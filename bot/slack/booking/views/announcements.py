@@ -7,13 +7,12 @@ Channel readers live in many zones, so the channel post carries Slack's date tok
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.booking.result import BookingResult
 from bot.slack.blocks import context, message, section
-from bot.slack.fmt import clock, when_label
+from bot.slack.fmt import date_token, fallback_time, when_label
 from bot.slack.text import escape
 
 PENDING_NOTE = "awaiting the host's confirmation"
@@ -22,23 +21,6 @@ _USER_ID = re.compile(r"^[UW][A-Z0-9_]{1,40}$")
 
 def is_pending(result: BookingResult) -> bool:
     return result.status.lower() == "pending"
-
-
-def fallback_time(start: datetime, timezone: str) -> str:
-    """'Tue, Jan 14 3:00 PM EST (America/New_York)': the zone always named."""
-    local = start.astimezone(ZoneInfo(timezone))
-    abbr = local.tzname() or ""
-    abbr = f" {abbr}" if abbr and abbr[0] not in "+-" and abbr != timezone else ""
-    return f"{local:%a}, {local:%b} {local.day} {clock(local)}{abbr} ({timezone})"
-
-
-def date_token(start: datetime, timezone: str) -> str:
-    """Slack's `<!date^…>`: every reader sees the time in their own zone.
-
-    The fallback (shown where the token cannot be rendered) is ours, never outside text,
-    and cannot hold `|` or `>`."""
-    epoch = int(start.timestamp())
-    return f"<!date^{epoch}^{{date_short_pretty}} at {{time}}|{fallback_time(start, timezone)}>"
 
 
 def _what(result: BookingResult) -> str:
