@@ -56,12 +56,11 @@ def register(app: Any, deps: Deps) -> None:
 
 
 def _decide_actions() -> Any:
-    """Approve / Decline buttons from the lifecycle feature, when it offers them."""
-    try:
-        from bot.slack.lifecycle import decide_buttons  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return decide_buttons
+    """Approve / Decline buttons from the lifecycle feature, when it offers them:
+    `bot.slack.lifecycle.decide_buttons(booking_id) -> list[Block Kit button]`."""
+    from bot.slack import lifecycle
+
+    return getattr(lifecycle, "decide_buttons", None)
 
 
 def feed_of(app: Any) -> Feed | None:
