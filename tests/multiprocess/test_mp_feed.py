@@ -15,7 +15,7 @@ import httpx
 import psycopg
 import pytest
 from mp_helpers import BotProcess, Schema, World, all_text
-from support.website import web_book
+from support.website import attendee_cancel, web_book
 
 from bot.sandbox import DEMO_EMAIL
 
@@ -76,6 +76,10 @@ def posts_for(world: World, booking_id: int) -> list[dict[str, Any]]:
     ]
 
 
+def thread_of(world: World, ts: str) -> list[str]:
+    return [all_text(m) for m in world.slack.messages(CHANNEL) if m.get("thread_ts") == ts]
+
+
 def host_dms_for(world: World, booking_id: int) -> list[dict[str, Any]]:
     return [m for m in world.slack.messages(HOST) if f"Booking #{booking_id} " in all_text(m)]
 
@@ -131,10 +135,16 @@ def test_two_processes_tell_each_website_booking_once_also_when_the_watcher_dies
         assert restarted.healthz() == 200
         third = web_book(world.sandbox, 3, slots.pop(), name="Third Visitor")
         wait_for(lambda: posts_for(world, third.id))
+        attendee_cancel(world.sandbox, first)
+        [post] = posts_for(world, first.id)
+        wait_for(lambda: thread_of(world, post["ts"]))
         time.sleep(4)  # several more looks, by whichever process watches
         for booking in (first, second, third):
             assert len(posts_for(world, booking.id)) == 1, booking
-            assert len(host_dms_for(world, booking.id)) == 1, booking
+        assert [len(host_dms_for(world, b.id)) for b in (first, second, third)] == [2, 1, 1]
+        [reply] = thread_of(world, post["ts"])
+        assert "Cancelled" in reply
+        assert "Cancelled" in all_text(posts_for(world, first.id)[0])  # updated in place
     finally:
         out = restarted.stop()
     assert "Traceback" not in out, out
