@@ -93,6 +93,19 @@ def lease_holder(world: World, schema: Schema) -> str | None:
     return None if row is None or row[1] < time.time() else str(row[0])
 
 
+def has_looked(world: World, schema: Schema) -> bool:
+    """The watcher's first look (its baseline) is saved: later bookings are told."""
+    with psycopg.connect(world.pg_url, autocommit=True) as conn:
+        try:
+            row = conn.execute(
+                f'SELECT 1 FROM "{schema.name}".kv_settings WHERE namespace = %s AND key = %s',
+                ("feed", "position"),
+            ).fetchone()
+        except psycopg.errors.UndefinedTable:
+            return False
+    return row is not None
+
+
 @pytest.fixture
 def two_bots(feed_world: World, schema: Schema) -> Iterator[list[BotProcess]]:
     bots = [
@@ -113,6 +126,7 @@ def test_two_processes_tell_each_website_booking_once_also_when_the_watcher_dies
     feed_world: World, schema: Schema, two_bots: list[BotProcess]
 ) -> None:
     world = feed_world
+    wait_for(lambda: has_looked(world, schema))  # the first look only learns where the site is
     holder = wait_for(lambda: lease_holder(world, schema))
     slots = free_slots(world)
     first = web_book(world.sandbox, 3, slots.pop(), name="First Visitor")
