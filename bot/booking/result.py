@@ -22,6 +22,8 @@ class BookingResult:
     location: str | None = None
     status: str = "scheduled"
     host_name: str = ""
+    calendar_id: int | None = None  # whose calendar: the host to tell
+    location_type: str | None = None  # whose `location` text it is (phone, address…)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -35,6 +37,8 @@ class BookingResult:
             "location": self.location,
             "status": self.status,
             "host_name": self.host_name,
+            "calendar_id": self.calendar_id,
+            "location_type": self.location_type,
         }
 
     @classmethod
@@ -51,4 +55,6 @@ class BookingResult:
             location=data.get("location"),
             status=data.get("status", "scheduled"),
             host_name=data.get("host_name", ""),
+            calendar_id=data.get("calendar_id"),
+            location_type=data.get("location_type"),
         )

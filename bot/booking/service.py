@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from bot.booking.result import BookingResult
 from bot.fluentbooking.models import Event
+from bot.team.service import record_origin
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,7 @@ class BookingIntent:
     message: str | None = None
     guests: list[str] = field(default_factory=list)
     view_id: str | None = None
+    channel: str | None = None  # where it was asked (for the booking_origin record)
 
     def key(self) -> str:
         parts = [
@@ -105,6 +108,16 @@ class BookingService:
             await self.store.complete(key, result.to_dict())
         except Exception:  # the booking exists: never report it as failed
             log.exception("booking %s created but its idempotency key was not saved", booking.id)
+        try:  # who booked it from Slack: the authorisation rule's "booker"
+            await record_origin(
+                self.store,
+                result.booking_id,
+                intent.user_id,
+                channel=intent.channel,
+                ts=str(int(time.time())),
+            )
+        except Exception:
+            log.exception("booking %s created but who booked it was not saved", booking.id)
         return BookOutcome(result, already=False)
 
     @staticmethod
@@ -144,4 +157,6 @@ class BookingService:
             location=location,
             status=(booking.status or "scheduled").lower(),
             host_name=intent.event.host_name,
+            calendar_id=getattr(booking, "calendar_id", None) or intent.event.calendar_id,
+            location_type=getattr(booking, "location_type", None) or intent.event.location_type,
         )

@@ -65,11 +65,13 @@ def start_local_stack(
     fb_kwargs: dict[str, Any] | None = None,
     integrations: Literal["pro", "free"] = "pro",
     settings_overrides: dict[str, Any] | None = None,
+    team: bool = False,
 ) -> LocalStack:
     """Everything on 127.0.0.1, state in files under `workdir`. `now` fixes the site's
     and the bot's clock (None: real time); Slack's clock stays real (trigger expiry).
     `integrations` is the sandbox's ("pro" or "free"); `settings_overrides` replaces
-    Settings fields (e.g. `booking_admins`) before the bot starts."""
+    Settings fields (e.g. `booking_admins`) before the bot starts; `team` adds the
+    sandbox's team hosts (bot.sandbox.users)."""
     from bot.localslack import SlackRequester, start_local_slack
     from bot.sandbox import start_sandbox
     from bot.slack.run import start_bot_server
@@ -77,7 +79,11 @@ def start_local_stack(
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     sandbox = start_sandbox(
-        str(workdir / "site.sqlite3"), port=sandbox_port, now=now, integrations=integrations
+        str(workdir / "site.sqlite3"),
+        port=sandbox_port,
+        now=now,
+        integrations=integrations,
+        team=team,
     )
     slack = None
     try:

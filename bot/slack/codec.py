@@ -228,11 +228,14 @@ class PickEventValue(WireValue):
 
 @dataclass(frozen=True)
 class MoreBookingsValue(WireValue):
-    """/bookings' More button: the period and how many rows to show."""
+    """/bookings' More button: the period, how many rows to show, and whether it was the
+    admin's whole-team view (checked again on the click: being an admin is never taken
+    from here)."""
 
     KIND: ClassVar[str] = "more_bookings"
     period: str
     limit: int
+    team: bool = False
 
     def __post_init__(self) -> None:
         _positive(self.limit, "limit")

@@ -16,6 +16,9 @@ from weakref import WeakKeyDictionary
 from bot.booking import BookingService
 from bot.cache import TTLCache
 from bot.fluentbooking.models import Event
+from bot.team.access import Viewer
+from bot.team.identity import HostDirectory, owners_of
+from bot.team.service import TeamService
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +107,7 @@ class Profile:
     name: str
     email: str
     timezone: str
+    is_workspace_admin: bool = False  # users.info is_admin / is_owner
 
 
 @dataclass
@@ -126,9 +130,24 @@ class Deps:
     _profiles: TTLCache[str, Profile] = field(
         default_factory=lambda: TTLCache(maxsize=PROFILES_MAX, ttl=PROFILE_TTL), init=False
     )
+    #: who hosts which calendar: built with the event list, from the same site read
+    _directory: HostDirectory = field(default_factory=lambda: HostDirectory([]), init=False)
+    _event_calendars: dict[int, int] = field(default_factory=dict, init=False)
+    #: Slack user id by email (hosts to tell), from users.lookupByEmail
+    _members_by_email: TTLCache[str, str] = field(
+        default_factory=lambda: TTLCache(maxsize=PROFILES_MAX, ttl=PROFILE_TTL), init=False
+    )
+    team: TeamService = field(init=False)
 
     def __post_init__(self) -> None:
         self.booking = BookingService(self.fb, self.store)
+        self.team = TeamService(
+            self.fb,
+            self.store,
+            self.directory,
+            clock=self.now,
+            event_calendars=self.event_calendars,
+        )
 
     def now(self) -> datetime:
         return self.clock()
@@ -170,7 +189,62 @@ class Deps:
 
     async def _load_events(self) -> list[Event]:
         raw = await self.fb.list_events()
+        host_map = getattr(self.settings, "booking_host_map", ()) or ()
+        self._directory = HostDirectory(owners_of(raw), host_map)
+        self._event_calendars = {
+            int(e.id): int(e.calendar_id) for e in raw if getattr(e, "calendar_id", None)
+        }
         return [e for e in raw if e.active]
+
+    async def directory(self) -> HostDirectory:
+        """Who hosts which calendar (cached with the event list)."""
+        await self.events()
+        return self._directory
+
+    async def event_calendars(self) -> dict[int, int]:
+        await self.events()
+        return dict(self._event_calendars)
+
+    async def viewer(self, client: Any, user_id: str) -> Viewer:
+        """The member behind a signed request, for the authorisation rule: their Slack
+        profile email, admin rights (BOOKING_ADMINS or workspace admin/owner) and the
+        calendars they host. Built from Slack's and the site's answers only."""
+        me = await self.profile(client, user_id)
+        admins = getattr(self.settings, "booking_admins", None) or ()
+        directory = await self.directory()
+        return Viewer(
+            user_id=user_id,
+            email=me.email or None,
+            is_admin=user_id in admins or me.is_workspace_admin,
+            hosted_calendar_ids=directory.hosted_by(user_id, me.email),
+        )
+
+    async def host_member(self, client: Any, calendar_id: int | None) -> str | None:
+        """The Slack member hosting `calendar_id` (BOOKING_HOST_MAP, else the owner's
+        email looked up in Slack); None when nobody in the workspace hosts it."""
+        if calendar_id is None:
+            return None
+        directory = await self.directory()
+        mapped = directory.mapped_host(calendar_id)
+        if mapped is not None:
+            return mapped
+        email = (directory.host_email(calendar_id) or "").strip().lower()
+        if not email:
+            return None
+        cached = self._members_by_email.get(email)
+        if cached is not None:
+            return cached or None
+        try:
+            found = await client.users_lookupByEmail(email=email)
+            user_id = str((found.get("user") or {}).get("id") or "")
+        except Exception as exc:
+            error = getattr(getattr(exc, "response", None), "get", lambda _k: None)("error")
+            if error != "users_not_found":
+                log.warning("could not look up the host of calendar %s: %s", calendar_id, error)
+                return None
+            user_id = ""
+        self._members_by_email.set(email, user_id)
+        return user_id or None
 
     def forget_cached(self) -> None:
         """Drop the caches (the next request reads the site and Slack again)."""
@@ -207,6 +281,9 @@ class Deps:
             ),
             email=str(prof.get("email") or ""),
             timezone=str(user.get("tz") or "UTC"),
+            is_workspace_admin=bool(
+                user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")
+            ),
         )
         return profile
 

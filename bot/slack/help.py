@@ -12,19 +12,23 @@ _BOOK = (
     "• `/book demo with ana@acme.com next tue 3pm` books in one line: the event by name, "
     "the attendee by email or @mention (you by default), the time in plain language. "
     "If that time is free you confirm with *Book*; if not you get the nearest free times.\n"
+    "• `/book demo host:@hana fri 10am`: one of a teammate's events (`host:` names the "
+    "host; an @mention or email alone is the attendee).\n"
     "• `/book help` shows this."
 )
 _SLOTS = (
     "*`/slots`* shows free times.\n"
     "• `/slots` lists the events.\n"
     "• `/slots demo tomorrow`, `/slots demo next week`, `/slots demo next 2 weeks`: the "
-    "free times, in your timezone, each with a *Book* button; *More times* shows a whole day."
+    "free times, in your timezone, each with a *Book* button; *More times* shows a whole day.\n"
+    "• `/slots @hana` lists a teammate's events; `/slots @hana tomorrow`: their free times."
 )
 _BOOKINGS = (
-    "*`/bookings`* lists the meetings hosted on the site and the site account's own "
-    "bookings, each in its attendee's timezone.\n"
+    "*`/bookings`* lists your meetings: the ones you host, the ones you attend and the "
+    "ones you booked from Slack, each in its attendee's timezone.\n"
     "• `/bookings` or `/bookings upcoming`: the coming ones, soonest first.\n"
-    "• `/bookings past`: the earlier ones, most recent first. `/bookings all`: both."
+    "• `/bookings past`: the earlier ones, most recent first. `/bookings all`: both.\n"
+    "• `/bookings team`: every host's bookings (admins only)."
 )
 TEXTS = {"/book": _BOOK, "/slots": _SLOTS, "/bookings": _BOOKINGS}
 

@@ -45,6 +45,7 @@ class ActionId(StrEnum):
     CHANGE = "open_form"
     PICK_EVENT = "pick_event"
     MORE_BOOKINGS = "more_bookings"
+    BOOKING_DETAILS = "booking_details"  # the /bookings Details menu
     MORE_SLOTS = "more_slots"  # More times (one whole day) / Later days (the rest)
     OPEN_FORM = "open_form_button"
 

@@ -68,13 +68,19 @@ class TeamService:
         """The site's bookings in `period` (all schedule pages, at most MAX_SCHEDULE_PAGES),
         upcoming soonest first, past most recent first."""
         rows: list[Any] = []
+        async for page in self._pages(period, SCHEDULE_PAGE):
+            rows.extend(page)
+        return self._ordered(rows, period)
+
+    async def _pages(self, period: str, per_page: int) -> Any:
         for page in range(1, MAX_SCHEDULE_PAGES + 1):
-            found = await self.fb.list_schedules(page=page, per_page=SCHEDULE_PAGE, period=period)
-            rows.extend(found.items)
+            found = await self.fb.list_schedules(page=page, per_page=per_page, period=period)
+            yield found.items
             if page >= found.last_page or not found.items:
-                break
-        else:
-            log.info("team: read %d schedule pages, stopping there", MAX_SCHEDULE_PAGES)
+                return
+        log.info("team: read %d schedule pages, stopping there", MAX_SCHEDULE_PAGES)
+
+    def _ordered(self, rows: list[Any], period: str) -> list[Any]:
         now = self.clock()
         upcoming = sorted((b for b in rows if b.end_utc >= now), key=lambda b: b.start_utc)
         past = sorted((b for b in rows if b.end_utc < now), key=lambda b: b.start_utc, reverse=True)
@@ -109,9 +115,30 @@ class TeamService:
             for b in rows
         ]
 
-    async def visible(self, viewer: Viewer, period: str, *, team: bool = False) -> Sorted[Seen]:
-        """The bookings `viewer` sees in `period`, in their sections (see listing)."""
-        seen = await self.seen(await self.rows(period))
+    async def visible(
+        self,
+        viewer: Viewer,
+        period: str,
+        *,
+        team: bool = False,
+        stop_after: int | None = None,
+        per_page: int = SCHEDULE_PAGE,
+    ) -> Sorted[Seen]:
+        """The bookings `viewer` sees in `period`, in their sections (see listing).
+
+        `stop_after`: stop reading pages once that many are found (the site lists in
+        start order; App Home needs only the next few)."""
+        collected: list[Seen] = []
+        async for page in self._pages(period, per_page):
+            collected.extend(await self.seen(page))
+            if stop_after is not None and len(self._sorted(viewer, collected, team)) >= stop_after:
+                break
+        by_id = {id(s.booking): s for s in collected}
+        ordered = [by_id[id(b)] for b in self._ordered([s.booking for s in collected], period)]
+        return self._sorted(viewer, ordered, team)
+
+    @staticmethod
+    def _sorted(viewer: Viewer, seen: list[Seen], team: bool) -> Sorted[Seen]:
         return sort_for(viewer, [(s, s.facts) for s in seen], team=team)
 
     # -- what was shown, so a click on anything else is refused without a site call ---

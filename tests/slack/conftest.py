@@ -16,3 +16,15 @@ def stack(tmp_path: Any) -> Iterator[LocalStack]:
     with start_local_stack(tmp_path) as running:
         register_stack_secrets(running)
         yield running
+
+
+@pytest.fixture
+def alice_hosts(tmp_path: Any) -> Iterator[LocalStack]:
+    """The stack with U_ALICE as the host of calendar 1 (Alex Rivera's), by
+    BOOKING_HOST_MAP: /bookings lists the meetings a member hosts."""
+    from bot.team.identity import parse_host_map
+
+    overrides = {"booking_host_map": parse_host_map("U_ALICE=1")}
+    with start_local_stack(tmp_path, settings_overrides=overrides) as running:
+        register_stack_secrets(running)
+        yield running

@@ -35,7 +35,7 @@ async def test_help_for_each_command(stack: LocalStack) -> None:
     assert "/bookings past" in all_text(await run(stack, "/bookings", "help"))
     assert "BOOKING_ADMINS" in all_text(await run(stack, "/booking-settings", "help"))
     unknown = all_text(await run(stack, "/bookings", "yesterday"))
-    assert "`upcoming`, `past` or `all`" in unknown
+    assert "`upcoming`, `past`, `all` or `team`" in unknown
 
 
 async def test_one_line_exact_free_slot_confirm_then_book_once(stack: LocalStack) -> None:
@@ -178,7 +178,8 @@ async def test_bookings_list(stack: LocalStack) -> None:
     assert "Product Demo" in all_text(await run(stack, "/bookings", "all"))
 
 
-async def test_bookings_past_shows_hosted_meetings_that_are_over(stack: LocalStack) -> None:
+async def test_bookings_past_shows_hosted_meetings_that_are_over(alice_hosts: LocalStack) -> None:
+    stack = alice_hosts
     book_on_site(stack, 3, "2025-01-14 10:00:00", timezone="America/New_York")
     book_on_site(stack, 3, "2025-01-15 11:00:00", timezone="America/New_York")
     assert "No past bookings" in all_text(await run(stack, "/bookings", "past"))
@@ -193,8 +194,9 @@ async def test_bookings_past_shows_hosted_meetings_that_are_over(stack: LocalSta
 
 
 async def test_bookings_hosted_in_attendee_zone_soonest_first_with_more(
-    stack: LocalStack,
+    alice_hosts: LocalStack,
 ) -> None:
+    stack = alice_hosts
     book_on_site(stack, 3, "2025-01-15 16:00:00", timezone="Europe/Berlin")
     for hour in (14, 15, 16, 17, 18, 19):  # 9:00 to 14:00 in New York, the host's hours
         for day in (16, 17):

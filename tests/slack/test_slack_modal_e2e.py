@@ -49,7 +49,10 @@ async def test_book_opens_modal_first_then_fills_it(stack: LocalStack) -> None:
     assert block(view, BlockId.EMAIL.value)["element"]["initial_value"] == "alice@example.com"
     tz = block(view, BlockId.TIMEZONE.value)["element"]["initial_option"]["value"]
     assert tz == "America/New_York"
-    titles = [o["text"]["text"] for o in block(view, BlockId.EVENT.value)["element"]["options"]]
+    # two hosts: the events are grouped under each host's name
+    groups = block(view, BlockId.EVENT.value)["element"]["option_groups"]
+    assert [g["label"]["text"] for g in groups] == ["Alex Rivera", "Jordan Blake"]
+    titles = [o["text"]["text"] for g in groups for o in g["options"]]
     assert "Product Demo & Q&A — Alex Rivera" in titles
     assert "Office Hours" not in " ".join(titles)  # a draft event is not offered
 

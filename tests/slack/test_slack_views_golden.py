@@ -24,6 +24,7 @@ from bot.slack.booking.views import messages, modal
 from bot.slack.booking.views.model import (
     BookingLine,
     BookingListing,
+    BookingSection,
     FormState,
     SlotChoice,
 )
@@ -113,18 +114,44 @@ MESSAGES = {
     "booking_list": lambda: messages.booking_list(
         BookingListing(
             "upcoming",
-            hosted=[
-                BookingLine(
-                    "scheduled", "<!channel> Demo", "attendee Ana <@U123>", when(RESULT.start)
-                )
+            [
+                BookingSection(
+                    "You host",
+                    [
+                        BookingLine(
+                            "scheduled",
+                            "<!channel> Demo",
+                            "attendee Ana <@U123> (ana@acme.com)",
+                            when(RESULT.start),
+                            details_id=12,
+                            short_when="Tue, Jan 14 3:00 PM · Ana",
+                        )
+                    ],
+                    3,
+                ),
+                BookingSection(
+                    "You attend",
+                    [BookingLine("Pending", "Intro & more", "with <b>Jo</b>", "January 14")],
+                    1,
+                ),
             ],
-            hosted_total=3,
-            attending=[BookingLine("Pending", "Intro & more", "with <b>Jo</b>", "January 14")],
-            attending_total=1,
         ),
         more_value=MoreBookingsValue(period="upcoming", limit=20),
     ),
-    "booking_list_empty": lambda: messages.booking_list(BookingListing("past", [], 0, [], 0)),
+    "booking_list_team": lambda: messages.booking_list(
+        BookingListing(
+            "past",
+            [
+                BookingSection(
+                    "Every host's bookings",
+                    [BookingLine("completed", "Intro", "with Jo, attendee Ana", "January 2")],
+                    1,
+                )
+            ],
+            team=True,
+        )
+    ),
+    "booking_list_empty": lambda: messages.booking_list(BookingListing("past", [])),
     "error_message": lambda: blocks.error_message("Bad <thing> & more", "ab12cd34"),
     "help_book": lambda: help_message("/book"),
     "help_slots": lambda: help_message("/slots"),
@@ -213,7 +240,10 @@ def test_many_days_show_more_times_and_later_days() -> None:
 
 def test_booking_list_with_many_long_rows_fits_one_message() -> None:
     row = BookingLine("scheduled", "T" * 400 + " <&>", "attendee " + "n" * 200, when(slot(9).start))
-    listing = BookingListing("all", [row] * 40, 200, [row] * 40, 40)
+    listing = BookingListing(
+        "all",
+        [BookingSection("You host", [row] * 40, 200), BookingSection("You attend", [row] * 40, 40)],
+    )
     msg = messages.booking_list(listing, more_value=MoreBookingsValue(period="all", limit=40))
     assert len(msg["blocks"]) <= 50 and check_message_blocks(msg["blocks"]) == []
     assert all_text_of(msg).count("T" * 400 + " &lt;&amp;&gt;") == 80  # every row, none cut

@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.booking.records import remember
 from bot.booking.result import BookingResult
-from bot.slack.booking.views.announcements import booked_dm, channel_post
+from bot.slack.booking.views.announcements import booked_dm, channel_post, host_dm
 from bot.slack.deps import Deps
 from bot.slack.fmt import iana_or
 from bot.slack.home import publish_home
@@ -47,6 +47,7 @@ async def announce(deps: Deps, client: Any, user_id: str, result: BookingResult)
         log.info("booking %s was announced already", result.booking_id)
         return False
     done: dict[str, Any] = {"dm": False, "channel": None}
+    host: str | None = None
     try:
         await _record_origin(deps, user_id, result, None, None)
         try:
@@ -54,6 +55,12 @@ async def announce(deps: Deps, client: Any, user_id: str, result: BookingResult)
         except Exception:
             log.warning("booking %s: could not remember it for App Home", result.booking_id)
         done["dm"] = await _dm(deps, client, user_id, result)
+        try:
+            host = await deps.host_member(client, result.calendar_id)
+        except Exception:
+            log.warning("booking %s: could not find its host in Slack", result.booking_id)
+        if host is not None and host != user_id:  # a host booking themselves: one DM
+            done["host_dm"] = await _dm_host(deps, client, host, user_id, result)
         channel = getattr(deps.settings, "booking_notify_channel", None)
         if channel:
             ts = await _post_channel(client, channel, user_id, result)
@@ -67,7 +74,29 @@ async def announce(deps: Deps, client: Any, user_id: str, result: BookingResult)
             log.warning("booking %s: announcement done but not recorded", result.booking_id)
 
     await publish_home(deps, client, user_id)
+    if host is not None and host != user_id:
+        await publish_home(deps, client, host)
     return True
+
+
+async def _dm_host(deps: Deps, client: Any, host: str, booker: str, result: BookingResult) -> bool:
+    """Tell the host a member booked them; the time in the host's Slack zone."""
+    try:
+        them = await deps.profile(client, host)
+        opened = await client.conversations_open(users=host)
+        await client.chat_postMessage(
+            channel=opened["channel"]["id"],
+            **host_dm(result, booker, iana_or(them.timezone, "UTC")),
+        )
+        return True
+    except Exception as exc:
+        log.warning(
+            "booking %s: could not tell its host %s (%s)",
+            result.booking_id,
+            host,
+            _slack_error(exc),
+        )
+        return False
 
 
 async def _dm(deps: Deps, client: Any, user_id: str, result: BookingResult) -> bool:

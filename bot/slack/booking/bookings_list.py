@@ -1,64 +1,96 @@
-"""`/bookings [upcoming|past|all]`: the meetings the site account hosts and attends."""
+"""`/bookings [upcoming|past|all] [team]`: what the member may see of the site's bookings.
+
+The meetings they host, attend (their Slack email as attendee or guest) and booked from
+Slack (bot.team); admins may ask for every host's. The *Contact details of…* menu is
+decided again on each use, on the site's row and the bot's records (bot.team.service).
+"""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.fluentbooking import AuthError, Booking, NotFoundError
-from bot.fluentbooking.models import BookingSummary
-from bot.slack import errors
+from bot.fluentbooking import Booking
+from bot.slack import blocks, errors
 from bot.slack.booking.views import messages
-from bot.slack.booking.views.model import BookingLine, BookingListing
+from bot.slack.booking.views.model import BookingLine, BookingListing, BookingSection
 from bot.slack.codec import MoreBookingsValue
 from bot.slack.deps import Deps
-from bot.slack.fmt import clock, day_label, iana_or, when_label, zone_label
+from bot.slack.fmt import clock, day_label, iana_or, when_label
 from bot.slack.help import unknown_subcommand
 from bot.slack.origin import Origin
+from bot.team.access import Action, Viewer, allowed
+from bot.team.identity import HostDirectory
+from bot.team.listing import Section
+from bot.team.privacy import is_contact_location
+from bot.team.service import Seen
 
 PERIODS = ("upcoming", "past", "all")
 PAGE = 10
 MAX_PAGE = 40
-SCHEDULE_PAGE = 50
-MAX_SCHEDULE_PAGES = 4
 log = logging.getLogger(__name__)
+
+TEAM_WORDS = ("team", "everyone", "all-hosts")
+NOT_ADMIN_NOTE = (
+    "Only admins (BOOKING_ADMINS, workspace admins and owners) can list every host's "
+    "bookings. Here are yours."
+)
+HEADINGS = {
+    Section.HOSTING: "You host",
+    Section.ATTENDING: "You attend",
+    Section.BOOKED: "You booked for others",
+    Section.TEAM: "Every host's bookings",
+}
+
+
+def read_bookings_text(text: str) -> tuple[str | None, bool, str]:
+    """(period or None when unknown, team asked, the unknown word)."""
+    period, team = "upcoming", False
+    for word in text.lower().split():
+        if word in TEAM_WORDS:
+            team = True
+        elif word in PERIODS:
+            period = word
+        else:
+            return None, team, word
+    return period, team, ""
 
 
 async def bookings(
     deps: Deps, client: Any, origin: Origin, text: str, *, limit: int = PAGE, replace: bool = False
 ) -> None:
-    """`/bookings [upcoming|past|all]`: hosted meetings and the site account's bookings."""
-    period = (text.strip().split() or ["upcoming"])[0].lower()
-    if period not in PERIODS:
+    """`/bookings [upcoming|past|all] [team]`: the meetings the member hosts, attends or
+    booked from Slack; `team`: every host's, for admins (re-checked on every click)."""
+    period, team, unknown = read_bookings_text(text)
+    if period is None:
         await origin.respond(
-            **unknown_subcommand("/bookings", period, "`upcoming`, `past` or `all`"),
+            **unknown_subcommand("/bookings", unknown, "`upcoming`, `past`, `all` or `team`"),
             replace_original=False,
         )
         return
     limit = max(1, min(limit, MAX_PAGE))  # the More button's value comes back from Slack
     try:
-        attending, hosted = await asyncio.gather(
-            deps.fb.list_bookings(period=period, per_page=limit), _hosted(deps, period)
-        )
-        # a meeting the account both hosts and attends is listed once, as hosted: that
-        # row has exact times (2.0.0's attendee rows show only the end time)
-        hosted_ids = {b.id for b in hosted}
-        own = [b for b in attending.items if b.id not in hosted_ids]
-        listing = BookingListing(
-            period=period,
-            hosted=[_hosted_line(b) for b in hosted[:limit]],
-            hosted_total=len(hosted),
-            attending=[_attending_line(b) for b in own],
-            attending_total=max(attending.total - (len(attending.items) - len(own)), len(own)),
-        )
+        viewer = await deps.viewer(client, origin.user_id)
+        granted = team and viewer.is_admin
+        note = NOT_ADMIN_NOTE if team and not granted else None
+        if team and not granted:
+            log.info("refused the whole team's bookings to %s: not an admin", origin.user_id)
+        directory = await deps.directory()
+        found = await deps.team.visible(viewer, period, team=granted)
+        sections = []
+        shown_ids: list[int] = []
+        for kind, items in found.sections():
+            if not items:
+                continue
+            lines = [_line(kind, seen, viewer, directory) for seen in items[:limit]]
+            shown_ids.extend(seen.booking.id for seen in items[:limit])
+            sections.append(BookingSection(HEADINGS[kind], lines, len(items)))
+        await deps.team.remember_shown(origin.user_id, shown_ids)
+        listing = BookingListing(period=period, sections=sections, team=granted, note=note)
         more: MoreBookingsValue | None = None
-        if limit < MAX_PAGE and (
-            listing.hosted_total > len(listing.hosted)
-            or listing.attending_total > len(listing.attending)
-        ):
-            more = MoreBookingsValue(period=period, limit=min(limit * 2, MAX_PAGE))
+        if limit < MAX_PAGE and any(s.total > len(s.lines) for s in sections):
+            more = MoreBookingsValue(period=period, limit=min(limit * 2, MAX_PAGE), team=granted)
         await origin.respond(
             **messages.booking_list(listing, more_value=more), replace_original=replace
         )
@@ -66,49 +98,72 @@ async def bookings(
         await errors.tell(origin.respond, exc, action="/bookings")
 
 
-async def _hosted(deps: Deps, period: str) -> list[Booking]:
-    """The meetings the site account hosts in `period`, newest relevant first.
-
-    GET /schedules has UTC times, so the period is judged here (by the end, as the
-    site's own filter does); a site without that list gives none."""
-    rows: list[Booking] = []
-    try:
-        for page in range(1, MAX_SCHEDULE_PAGES + 1):
-            found = await deps.fb.list_schedules(page=page, per_page=SCHEDULE_PAGE, period=period)
-            rows.extend(found.items)
-            if page >= found.last_page:
-                break
-    except (NotFoundError, AuthError) as exc:
-        log.info("hosted meetings not listed: %s", exc.detail)
-        return []
-    now = deps.now()
-    upcoming = sorted((b for b in rows if b.end_utc >= now), key=lambda b: b.start_utc)
-    past = sorted((b for b in rows if b.end_utc < now), key=lambda b: b.start_utc, reverse=True)
-    return {"upcoming": upcoming, "past": past}.get(period, upcoming + past)
-
-
-def _hosted_line(booking: Booking) -> BookingLine:
+def _when(booking: Booking) -> tuple[str, str]:
+    """(the full time, a short one) in the attendee's zone."""
     tz = iana_or(booking.timezone, "UTC")
     zone = ZoneInfo(tz)
-    when = when_label(booking.start_utc.astimezone(zone), booking.end_utc.astimezone(zone), tz)
-    people = f"attendee {booking.name}" if booking.name else ""
-    return BookingLine(booking.status, booking.title, people, when)
+    start = booking.start_utc.astimezone(zone)
+    short = f"{day_label(start.date())} {clock(start)}"
+    return when_label(start, booking.end_utc.astimezone(zone), tz), short
 
 
-def _attending_line(summary: BookingSummary) -> BookingLine:
-    """In the attendee's zone, from the instants the client read from the row where it
-    could, else as the site shows it."""
-    tz = iana_or(summary.timezone, "")
-    host = summary.host_name
-    people = f"with {host}" if host and host.lower() not in summary.title.lower() else ""
-    if tz and summary.start_utc is not None:
-        zone = ZoneInfo(tz)
-        end = summary.end_utc.astimezone(zone) if summary.end_utc else None
-        when = when_label(summary.start_utc.astimezone(zone), end, tz)
-    elif tz and summary.end_utc is not None:  # 2.0.0 shows the end time twice
-        end = summary.end_utc.astimezone(ZoneInfo(tz))
-        when = f"{day_label(end.date())}, until {clock(end)} {zone_label(end, tz)}"
+def _line(kind: Section, seen: Seen, viewer: Viewer, directory: HostDirectory) -> BookingLine:
+    """One row: who is in it as this viewer may read it (contact only per the rule)."""
+    booking = seen.booking
+    contact = allowed(viewer, seen.facts, Action.VIEW_CONTACT)
+    calendar = directory.calendar(seen.facts.calendar_id)
+    host = calendar.title if calendar else ""
+    attendee = booking.name or "someone"
+    if contact and booking.email:
+        attendee += f" ({booking.email})"
+    if kind is Section.HOSTING:
+        people = f"attendee {attendee}"
+    elif kind is Section.ATTENDING:
+        people = f"with {host}" if host else ""
     else:
-        shown = ", ".join(t for t in (summary.date_text, summary.time_text) if t)
-        when = f"{shown} {summary.timezone}".strip()
-    return BookingLine(summary.status, summary.title, people, when)
+        people = f"with {host}, attendee {attendee}" if host else f"attendee {attendee}"
+    when, short = _when(booking)
+    return BookingLine(
+        booking.status,
+        booking.title,
+        people,
+        when,
+        details_id=booking.id if contact else None,
+        short_when=f"{short} · {booking.name or 'someone'}",
+    )
+
+
+async def booking_details(deps: Deps, client: Any, origin: Origin, booking_id: int) -> None:
+    """The Details menu: the attendee's contact details, when the rule allows. Decided on
+    the site's row and the store (the menu's value only names which booking)."""
+    try:
+        viewer = await deps.viewer(client, origin.user_id)
+        found = await deps.team.find(viewer, booking_id, Action.VIEW_CONTACT)
+        if found is None:
+            log.info("refused details of booking %s to %s", booking_id, origin.user_id)
+            await origin.respond(
+                **blocks.error_message(
+                    "You can't see that booking's details: only its host, its attendee, "
+                    "the member who booked it and admins can. Type `/bookings` for yours."
+                ),
+                replace_original=False,
+            )
+            return
+        directory = await deps.directory()
+        booking = found.booking
+        calendar = directory.calendar(found.facts.calendar_id)
+        when, _ = _when(booking)
+        await origin.respond(
+            **messages.booking_details(
+                booking.title,
+                when,
+                calendar.title if calendar else "",
+                booking.name,
+                booking.email,
+                booking.phone,
+                booking.location if is_contact_location(booking.location_type) else None,
+            ),
+            replace_original=False,
+        )
+    except Exception as exc:
+        await errors.tell(origin.respond, exc, action="showing a booking's details")

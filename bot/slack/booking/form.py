@@ -303,6 +303,7 @@ async def _book(
             message=form.message or None,
             guests=form.guests,
             view_id=view["id"],
+            channel=meta.channel_id,
         )
         outcome = await deps.booking.book(intent)
         announce.after_booking(deps, client, user_id, outcome)

@@ -105,9 +105,18 @@ async def on_pick_event(deps: Deps, client: Any, body: dict[str, Any], origin: O
 
 async def on_more(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
     value = MoreBookingsValue.decode(_raw_value(body))
+    team = " team" if value.team else ""  # an admin's view: bookings() checks again
     await bookings_list.bookings(
-        deps, client, origin, value.period, limit=value.limit, replace=True
+        deps, client, origin, value.period + team, limit=value.limit, replace=True
     )
+
+
+async def on_booking_details(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
+    action = (body.get("actions") or [{}])[0]
+    raw = str((action.get("selected_option") or {}).get("value") or "")
+    if not raw.isdigit():
+        return
+    await bookings_list.booking_details(deps, client, origin, int(raw))
 
 
 async def on_more_slots(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
@@ -136,6 +145,7 @@ def register(app: Any, deps: Deps) -> None:
     app.action(ActionId.OPEN_FORM.value)(bind(on_change))
     app.action(re.compile(rf"^{ActionId.PICK_EVENT.value}(:\d+)?$"))(bind(on_pick_event))
     app.action(ActionId.MORE_BOOKINGS.value)(bind(on_more))
+    app.action(ActionId.BOOKING_DETAILS.value)(bind(on_booking_details))
     app.action(re.compile(rf"^{ActionId.MORE_SLOTS.value}(:\d+)?$"))(bind(on_more_slots))
     for action_id in REFRESH_ACTIONS:
         app.action(action_id.value)(bind(on_refresh))

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.booking.service import BookingIntent
 from bot.fluentbooking.models import Event
 from bot.slack import blocks, errors
-from bot.slack.booking import announce
+from bot.slack.booking import announce, hosts
 from bot.slack.booking.common import (
     LOOKAHEAD_DAYS,
     Prefill,
@@ -29,6 +29,7 @@ from bot.slack.deps import Deps, Profile
 from bot.slack.fmt import clock, day_label, iana_or, when_label
 from bot.slack.origin import Origin
 from bot.slack.text import escape
+from bot.team.hostpick import take_host
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,7 @@ async def book_line(
     try:
         me = await deps.profile(client, origin.user_id)
         user_tz = iana_or(me.timezone, "UTC")
+        pick, text = take_host(text)  # `host:@hana`: a teammate's events; @x alone is the attendee
         who = extract_attendees(text)
         when = read_when(who.rest, user_tz, deps.now())
         event_text = when.rest if when is not None else who.rest
@@ -88,6 +90,8 @@ async def book_line(
                 prefill.start = when.start.astimezone(ZoneInfo(tz))
 
         events = await deps.events()
+        if pick is not None:
+            events = await hosts.events_of(deps, client, pick, events)
         event: Event | None = None
         if event_id is not None:
             event = next((e for e in events if e.id == event_id), None)
@@ -123,7 +127,7 @@ async def book_line(
             await _open_or_offer(deps, client, origin, prefill, "When? Pick a time in the form.")
             return
         await _offer_times(deps, client, origin, event, prefill, when)
-    except LookupError as exc:
+    except LookupError as exc:  # also hosts.NoSuchHost
         await origin.respond(**blocks.error_message(str(exc)), replace_original=False)
     except Exception as exc:
         await errors.tell(origin.respond, exc, action="/book")
@@ -231,6 +235,7 @@ async def book_button(
             name=name or email,
             email=email,
             duration=value.duration,
+            channel=origin.channel_id,
         )
         try:
             outcome = await deps.booking.book(intent)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.fluentbooking.models import Event
 from bot.slack import blocks, errors
+from bot.slack.booking import hosts
 from bot.slack.booking.common import fetch_slots, read_when, today_in
 from bot.slack.booking.matching import match_event, words
 from bot.slack.booking.oneline import default_range
@@ -19,6 +20,7 @@ from bot.slack.deps import Deps
 from bot.slack.fmt import day_label, iana_or
 from bot.slack.origin import Origin
 from bot.slack.text import escape
+from bot.team.hostpick import take_host
 
 PERIODS = ("upcoming", "past", "all")
 NUMBER_WORDS = {
@@ -28,8 +30,6 @@ NUMBER_WORDS = {
 }  # fmt: skip
 PAGE = 10
 MAX_PAGE = 40
-SCHEDULE_PAGE = 50
-MAX_SCHEDULE_PAGES = 4
 log = logging.getLogger(__name__)
 
 
@@ -64,10 +64,13 @@ async def slots(deps: Deps, client: Any, origin: Origin, text: str) -> None:
         me = await deps.profile(client, origin.user_id)
         tz = iana_or(me.timezone, "UTC")
         events = await deps.events()
+        pick, text = take_host(text, bare_mention=True)
+        intro = "*Bookable events*"
+        if pick is not None:
+            events = await hosts.events_of(deps, client, pick, events)
+            intro = f"*Events hosted by {escape(events[0].host_name or 'them')}*"
         if not text.strip():
-            await origin.respond(
-                **messages.event_list(events, intro="*Bookable events*"), replace_original=False
-            )
+            await origin.respond(**messages.event_list(events, intro=intro), replace_original=False)
             return
         window: tuple[datetime, datetime] | None = None
         span = read_span(text, today_in(deps, tz))
@@ -104,6 +107,8 @@ async def slots(deps: Deps, client: Any, origin: Origin, text: str) -> None:
             )
             return
         await _show_slots(deps, client, origin, found.event, first, last, tz, window=window)
+    except hosts.NoSuchHost as exc:
+        await origin.respond(**blocks.error_message(str(exc)), replace_original=False)
     except Exception as exc:
         await errors.tell(origin.respond, exc, action="/slots")
 

@@ -1,20 +1,20 @@
 """App Home: find the user's next meetings and publish the tab.
 
 The site's `GET /bookings` is per WordPress user, not per Slack user, so the tab reads
-the host's schedule (`GET /schedules`, full rows with UTC times and the attendee's email)
-and keeps the rows whose attendee email is the Slack user's profile email, or that this
-Slack user booked through the bot (remembered in the store by `announce.remember`).
+the site's schedule (`GET /schedules`, full rows with UTC times and the attendee's email)
+and keeps what `/bookings` would show this member (bot.team): the meetings they host,
+attend (their Slack email as attendee or guest) or booked from Slack.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.booking.records import remembered
 from bot.slack import errors
 from bot.slack.deps import Deps
 from bot.slack.fmt import iana_or
@@ -84,22 +84,46 @@ def to_home(found: Found, timezone: str) -> HomeBooking:
     )
 
 
+async def upcoming_seen(deps: Deps, client: Any, user_id: str, *, limit: int = LIMIT) -> list[Any]:
+    """The member's next open meetings: hosted, attended (as attendee or guest) and booked
+    by them from Slack, soonest first (see bot.team.listing); never other people's."""
+    viewer = await deps.viewer(client, user_id)
+    found = await deps.team.visible(viewer, "upcoming", stop_after=limit, per_page=PER_PAGE)
+    now = deps.now()
+    items = []
+    for role, seen_list in (
+        ("host", found.hosting),
+        ("attendee", found.attending),
+        ("", found.booked),
+    ):
+        for seen in seen_list:
+            b = seen.booking
+            if b.end_utc < now or (b.status or "").lower() in CLOSED:
+                continue
+            items.append((role, seen))
+    items.sort(key=lambda pair: pair[1].booking.start_utc)
+    return items[:limit]
+
+
 async def build_home(deps: Deps, client: Any, user_id: str) -> dict[str, Any]:
     """The tab for this user; a site problem gives the how-to with a one-line note."""
     me = await deps.profile(client, user_id)
     tz = iana_or(me.timezone, "UTC")
     today = deps.now().astimezone(ZoneInfo(tz)).date()
     try:
-        booked = {r.booking_id for r in await remembered(deps.store, user_id)}
-    except Exception:  # the store is only a help here: the email match still works
-        log.warning("App Home: could not read the bookings made by %s", user_id, exc_info=True)
-        booked = set()
-    try:
-        found = await upcoming_for(deps, me.email, booked)
+        found = await upcoming_seen(deps, client, user_id)
+        directory = await deps.directory()
     except Exception as exc:
         errors.describe(exc, action="loading App Home")  # logs it
         return home_view(timezone=tz, today=today, site_error=True)
-    return home_view([to_home(f, tz) for f in found], timezone=tz, today=today)
+    rows = []
+    for role, seen in found:
+        calendar = directory.calendar(seen.facts.calendar_id)
+        home = to_home(Found(seen.booking, by_bot=not role), tz)
+        rows.append(
+            dataclasses.replace(home, role=role, host_name=calendar.title if calendar else "")
+        )
+    return home_view(rows, timezone=tz, today=today)
 
 
 async def publish_home(deps: Deps, client: Any, user_id: str) -> None:

@@ -33,6 +33,8 @@ class HomeBooking:
     attendee_name: str = ""
     attendee_email: str = ""
     booked_by_you: bool = False  # made through the bot by this user, for someone else
+    role: str = ""  # "host" when the user hosts it, "attendee" when they attend
+    host_name: str = ""
 
 
 def _how_to() -> list[dict[str, Any]]:
@@ -69,9 +71,15 @@ def _row(item: HomeBooking) -> str:
     when = clock(item.start) + (f" – {clock(item.end)}" if item.end else "")
     text = f"• *{when}* · *{escape(item.title or 'Meeting')}*"
     who = item.attendee_name or item.attendee_email
-    if who and item.booked_by_you:
+    if item.role == "host":
+        text += f" with {escape(item.attendee_name or 'someone')}"
+    elif who and item.booked_by_you:
         text += f" with {escape(who)}"
+    elif item.role == "attendee" and item.host_name:
+        text += f" with {escape(item.host_name)}"
     notes = []
+    if item.role == "host":
+        notes.append("you host")
     if item.status.lower() == "pending":
         notes.append(f":hourglass: {PENDING_NOTE}")
     if item.booked_by_you:

@@ -14,6 +14,7 @@ from bot.booking.result import BookingResult
 from bot.slack.blocks import context, message, section
 from bot.slack.fmt import date_token, fallback_time, when_label
 from bot.slack.text import escape
+from bot.team.privacy import public_location
 
 PENDING_NOTE = "awaiting the host's confirmation"
 _USER_ID = re.compile(r"^[UW][A-Z0-9_]{1,40}$")
@@ -30,8 +31,9 @@ def _what(result: BookingResult) -> str:
     return title
 
 
-def _attendee(result: BookingResult) -> str:
-    return escape(result.name or result.email or "someone")
+def _attendee_name(result: BookingResult) -> str:
+    """The attendee as a channel may read it: the name, never the email."""
+    return escape(result.name or "someone")
 
 
 def booked_dm(result: BookingResult, user_timezone: str) -> dict[str, Any]:
@@ -65,21 +67,52 @@ def booked_dm(result: BookingResult, user_timezone: str) -> dict[str, Any]:
     return message(blocks, f"{verb}: {result.event_title} on {when}{suffix}")
 
 
-def channel_post(result: BookingResult, booker_id: str) -> dict[str, Any]:
-    """The team channel post: who booked what with whom, when (date token) and where."""
+def host_dm(result: BookingResult, booker_id: str, host_timezone: str) -> dict[str, Any]:
+    """The DM to the host a member booked from Slack: who booked, for whom (with the
+    attendee's contact: the host may see it), when in the host's zone, and where."""
     who = f"<@{booker_id}>" if _USER_ID.match(booker_id or "") else "Someone"
+    zone = ZoneInfo(host_timezone)
+    start = result.start.astimezone(zone)
+    end = result.end.astimezone(zone) if result.end else None
     pending = is_pending(result)
     verb = "requested" if pending else "booked"
+    title = f"*{escape(result.event_title)}*"
+    attendee = escape(result.name or "someone")
+    if result.email:
+        attendee += f" ({escape(result.email)})"
     lines = [
-        f":calendar: {who} {verb} {_what(result)} with {_attendee(result)}",
-        f"*When:* {date_token(result.start, result.timezone)}",
+        f":bell: {who} {verb} {title} with you, for {attendee}.",
+        f"*When:* {when_label(start, end, host_timezone)}",
     ]
     if result.location:
         lines.append(f"*Where:* {escape(result.location)}")
     if pending:
+        lines.append(":hourglass: It waits for your confirmation on the booking site.")
+    blocks = [
+        section("\n".join(lines)),
+        context(f"Booking #{result.booking_id} · status {escape(result.status)}"),
+    ]
+    when = fallback_time(result.start, host_timezone)
+    return message(blocks, f"New booking with you: {result.event_title} on {when}")
+
+
+def channel_post(result: BookingResult, booker_id: str) -> dict[str, Any]:
+    """The team channel post: who booked what with whom (by name), when (date token), and
+    where only when it is no one's phone or address (see bot.team.privacy)."""
+    who = f"<@{booker_id}>" if _USER_ID.match(booker_id or "") else "Someone"
+    pending = is_pending(result)
+    verb = "requested" if pending else "booked"
+    lines = [
+        f":calendar: {who} {verb} {_what(result)} with {_attendee_name(result)}",
+        f"*When:* {date_token(result.start, result.timezone)}",
+    ]
+    where = public_location(result.location_type, result.location)
+    if where:
+        lines.append(f"*Where:* {escape(where)}")
+    if pending:
         lines.append(f":hourglass: {PENDING_NOTE.capitalize()}.")
     when = fallback_time(result.start, result.timezone)
-    attendee = result.name or result.email or "someone"
+    attendee = result.name or "someone"
     fallback = f"New booking: {result.event_title} with {attendee}, {when}"
     if pending:
         fallback += f" ({PENDING_NOTE})"

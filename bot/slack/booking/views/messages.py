@@ -23,8 +23,12 @@ from bot.slack.text import (
     MAX_BLOCKS_MESSAGE,
     MAX_SECTION_TEXT,
     escape,
+    plain,
     truncate,
 )
+
+TEAM_LABEL = "whole team (admin view)"
+MAX_DETAIL_OPTIONS = 100
 
 
 def slot_value(
@@ -238,30 +242,65 @@ _EMPTY = {
 def booking_list(
     listing: BookingListing, *, more_value: MoreBookingsValue | None = None
 ) -> dict[str, Any]:
-    """/bookings: hosted meetings, then the site account's own bookings, each newest
-    relevant first (upcoming soonest first, past most recent first), with More."""
+    """/bookings: the viewer's sections (meetings they host, attend, booked for others),
+    each newest relevant first (upcoming soonest first, past most recent first), with
+    More, and a Details menu for the rows whose contact details the viewer may see."""
     title = f"{_PERIOD_TITLES.get(listing.period, listing.period.title())} bookings"
+    if listing.team:
+        title += f" — {TEAM_LABEL}"
     blocks: list[dict[str, Any]] = [section(f"*{escape(title)}*")]
-    groups = (
-        ("Meetings hosted on the site", listing.hosted, listing.hosted_total),
-        ("Bookings the site account attends", listing.attending, listing.attending_total),
-    )
-    for heading, lines, total in groups:
-        if not lines:
-            continue
-        count = f"{len(lines)} of {total}" if total > len(lines) else str(total)
-        blocks.append(context(f"*{heading}* ({count})"))
-        blocks.extend(section(text) for text in _packed(_booking_row(line) for line in lines))
-    if not listing.hosted and not listing.attending:
+    if listing.note:
+        blocks.append(context(escape(listing.note)))
+    shown = [s for s in listing.sections if s.lines]
+    for part in shown:
+        count = (
+            f"{len(part.lines)} of {part.total}"
+            if part.total > len(part.lines)
+            else str(part.total)
+        )
+        blocks.append(context(f"*{escape(part.heading)}* ({count})"))
+        blocks.extend(section(text) for text in _packed(_booking_row(line) for line in part.lines))
+    if not shown:
         blocks.append(section(_EMPTY.get(listing.period, _EMPTY["all"])))
-    elif more_value is not None:
-        blocks.append(
+        return message(blocks, title)
+    elements: list[dict[str, Any]] = []
+    detailed = [line for part in shown for line in part.lines if line.details_id is not None]
+    if detailed:
+        elements.append(
             {
-                "type": "actions",
-                "elements": [button("More", ActionId.MORE_BOOKINGS.value, more_value)],
+                "type": "static_select",
+                "action_id": ActionId.BOOKING_DETAILS.value,
+                "placeholder": plain("Contact details of…"),
+                "options": [
+                    {
+                        "text": plain(truncate(line.short_when, 75)),
+                        "value": str(line.details_id),
+                    }
+                    for line in detailed[:MAX_DETAIL_OPTIONS]
+                ],
             }
         )
+    if more_value is not None:
+        elements.append(button("More", ActionId.MORE_BOOKINGS.value, more_value))
+    if elements:
+        blocks.append({"type": "actions", "elements": elements})
     return message(blocks, title)
+
+
+def booking_details(
+    title: str, when: str, host: str, name: str, email: str, phone: str, place: str | None
+) -> dict[str, Any]:
+    """One booking's contact details (only for those the rule allows)."""
+    lines = [f"*{escape(title)}*", f"*When:* {escape(when)}"]
+    if host:
+        lines.append(f"*Host:* {escape(host)}")
+    attendee = escape(name or "—") + (f" ({escape(email)})" if email else "")
+    lines.append(f"*Attendee:* {attendee}")
+    if phone:
+        lines.append(f"*Phone:* {escape(phone)}")
+    if place:
+        lines.append(f"*Where:* {escape(place)}")
+    return message([section("\n".join(lines))], f"Details: {title}")
 
 
 def _booking_row(line: BookingLine) -> str:

@@ -17,6 +17,7 @@ from bot.slack.text import (
     escape,
     mrkdwn,
     plain,
+    truncate,
 )
 
 TITLE = "Book a meeting"
@@ -57,6 +58,14 @@ def event_option(event: Event) -> dict[str, Any]:
     return option(label, str(event.id))
 
 
+def _by_host(events: list[Event]) -> dict[str, list[dict[str, Any]]]:
+    """Event options per host name, hosts in the order their first event comes."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for event in events[:MAX_OPTIONS]:
+        groups.setdefault(event.host_name or "", []).append(event_option(event))
+    return groups
+
+
 def time_block_id(state: FormState) -> str:
     return f"{BlockId.TIME.value}{state.time_block_suffix}"
 
@@ -80,17 +89,24 @@ def form_view(state: FormState, metadata: BookingFormMeta) -> dict[str, Any]:
             element["initial_option"] = event_option(event)
         blocks.append(input_block(BlockId.EVENT.value, "Event", element, dispatch=True))
     else:
-        blocks.append(
-            select_input(
-                BlockId.EVENT.value,
-                "Event",
-                ActionId.EVENT.value,
-                [event_option(e) for e in state.events],
-                str(state.event_id) if state.event_id is not None else None,
-                dispatch=True,
-                placeholder="Choose an event",
-            )
+        event_block = select_input(
+            BlockId.EVENT.value,
+            "Event",
+            ActionId.EVENT.value,
+            [event_option(e) for e in state.events],
+            str(state.event_id) if state.event_id is not None else None,
+            dispatch=True,
+            placeholder="Choose an event",
         )
+        groups = _by_host(state.events)
+        if len(groups) > 1:  # several hosts: the events under each host's name
+            element = event_block["element"]
+            del element["options"]
+            element["option_groups"] = [
+                {"label": plain(truncate(host or "Other", 75)), "options": options}
+                for host, options in groups.items()
+            ]
+        blocks.append(event_block)
     if event is not None and event.multi_duration:
         blocks.append(
             select_input(

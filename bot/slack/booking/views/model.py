@@ -52,16 +52,26 @@ class BookingLine:
 
     status: str
     title: str
-    people: str  # "with Alex Rivera" (the host) or "attendee Ana Lopez"
+    people: str  # "with Alex Rivera" (the host) or "attendee Ana Lopez (ana@acme.com)"
     when: str  # date and time with the zone named, in the attendee's zone
+    #: set when the viewer may see the attendee's contact details (offered under Details)
+    details_id: int | None = None
+    short_when: str = ""  # for the Details menu
+
+
+@dataclass(frozen=True)
+class BookingSection:
+    heading: str  # "You host", "You attend", ...
+    lines: list[BookingLine]
+    total: int
 
 
 @dataclass(frozen=True)
 class BookingListing:
-    """What /bookings shows for one period: the rows to show and how many there are."""
+    """What /bookings shows for one period: the viewer's sections (or, for an admin who
+    asked, the whole team's), the rows to show and how many there are."""
 
     period: str  # upcoming | past | all
-    hosted: list[BookingLine]  # meetings the site account hosts
-    hosted_total: int
-    attending: list[BookingLine]  # bookings whose attendee is the site account
-    attending_total: int
+    sections: list[BookingSection]
+    team: bool = False  # the admin's whole-team view
+    note: str | None = None  # e.g. why `team` was not granted

@@ -1,0 +1,43 @@
+"""A teammate named as host (`/slots @hana`, `/book … host:@hana`): their events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.fluentbooking.models import Event
+from bot.slack.deps import Deps
+from bot.team.access import normal_email
+from bot.team.hostpick import HostPick
+
+
+class NoSuchHost(LookupError):
+    """The named host hosts nothing on the site; str() is fit for the user (plain text:
+    the error message escapes it)."""
+
+
+async def events_of(deps: Deps, client: Any, pick: HostPick, events: list[Event]) -> list[Event]:
+    """The events of the calendars `pick` hosts (by the same identity rule as everywhere)."""
+    directory = await deps.directory()
+    if pick.user_id:
+        them = await deps.profile(client, pick.user_id)
+        calendars = directory.hosted_by(pick.user_id, them.email)
+        who = them.name or "That member"
+    elif pick.email:
+        wanted = normal_email(pick.email)
+        calendars = frozenset(
+            c.calendar_id for c in directory.calendars if normal_email(c.host_email) == wanted
+        )
+        who = pick.email
+    else:
+        word = (pick.name or "").lower()
+        calendars = frozenset(
+            c.calendar_id for c in directory.calendars if word and word in c.title.lower().split()
+        )
+        who = f"“{pick.name or ''}”"
+    found = [e for e in events if e.calendar_id in calendars]
+    if not found:
+        raise NoSuchHost(
+            f"{who} hosts no bookable events on the booking site. "
+            "Type `/slots` to see every event and its host."
+        )
+    return found
