@@ -172,11 +172,13 @@ def patterns(langs: tuple[str, ...]) -> Patterns:
         + r"(?:(?:in|on)\s+)?(?:the\s+)?"
         + rf"({_alt(_lang_words(lx.WEEK_EARLY, langs) + _lang_words(lx.WEEK_LATE, langs))})"
         + rf"\s+(?:the\s+)?({week_words}){_E}",
-        "year_month_day": _B + rf"(\d{{4}})\s+({month})\.?\s+{ordinal}(?![\d:]|[.]\d)",
+        "year_month_day": _B
+        + r"(?<![-./+])"
+        + rf"(\d{{4}})\s+({month})\.?\s+{ordinal}(?![\d:]|[.]\d)",
         "de_weekday": r"(?<![\w@])(mo|di|mi|do|fr|sa|so)\.?,?\s+(?=\d{1,2}\.\d{1,2}\.)",
         "n_from": _B + rf"({num})\s*({unit})\s+(from now|from today|from tomorrow|later){_E}",
         "week_from": _B + r"(a|one|two|\d+)\s+weeks?\s+(?:from|after)\s+(today|tomorrow|now)" + _E,
-        "month_day": _B + the + rf"({month})\.?\s+(?:the\s+)?{ordinal}{year}"
+        "month_day": _B + r"(?<!of )(?<!de )" + the + rf"({month})\.?\s+(?:the\s+)?{ordinal}{year}"
         r"(?!\d|\s*(?::\d|\.\d|a\.?m(?!\w)|p\.?m(?!\w)|h\d|uhr))" + _E,
         "day_month": _B + the + rf"{ordinal}\s*(?:of\s+|de\s+)?({month}){_E}\.?{year}",
         "numeric": r"(?<![\w/.:+-])(\d{1,4})([/.-])(\d{1,2})(?:\2(\d{2,4}))?(\.)?"
