@@ -1,4 +1,4 @@
-"""Message shortcut "Book a meeting with this person": the form with the author as attendee."""
+"""Message shortcut "Book with this person": the form with the author as attendee."""
 
 from __future__ import annotations
 

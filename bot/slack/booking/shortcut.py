@@ -15,8 +15,8 @@ log = logging.getLogger(__name__)
 
 
 BOT_AUTHOR = (
-    "That message was posted by an app; pick a person: use *Book a meeting with this "
-    "person* on a message someone wrote, or type `/book` with their email."
+    "That message was posted by an app; pick a person: use *Book with this person* on a "
+    "message someone wrote, or type `/book` with their email."
 )
 SELF_AUTHOR = (
     "That is your own message, so the form is filled in with your details. "

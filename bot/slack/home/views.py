@@ -47,7 +47,7 @@ def _how_to() -> list[dict[str, Any]]:
         section(TEXTS["/book"]),
         section(TEXTS["/slots"]),
         section(TEXTS["/bookings"]),
-        context("On any message: ⋮ → *Book a meeting with this person*."),
+        context("On any message: ⋮ → *Book with this person*."),
     ]
 
 
