@@ -7,6 +7,7 @@ in `repr()` or in error messages.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -183,27 +184,27 @@ def parse_reminder_minutes(text: str) -> tuple[int, ...]:
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
-    """KEY=VALUE lines of a .env file; blank lines, comments and `export ` are allowed,
-    and one pair of surrounding quotes is removed. A missing file is an empty mapping."""
+    """The variables of a .env file, read by python-dotenv's rules (the ones Docker
+    Compose, Heroku's local runner and most tools share): `# comments` after a value,
+    single quotes (literal) and double quotes (with `\\n`-style escapes, may span lines),
+    `export NAME=...`, `${OTHER}` expansion. A missing file is an empty mapping; a line
+    python-dotenv cannot read is a ConfigError naming the line, not a silent skip."""
+    from dotenv import dotenv_values
+    from dotenv.parser import parse_stream
+
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return {}
-    values: dict[str, str] = {}
-    for number, raw in enumerate(lines, start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        line = line.removeprefix("export ").strip()
-        name, sep, value = line.partition("=")
-        name = name.strip()
-        if not sep or not name.replace("_", "").isalnum():
-            raise ConfigError(str(path), f"line {number} is not NAME=value")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
-        values[name] = value
-    return values
+    except UnicodeDecodeError:
+        raise ConfigError(str(path), "is not UTF-8 text") from None
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.error:
+            raise ConfigError(
+                str(path), f"line {binding.original.line} is not NAME=value (see .env.example)"
+            )
+    values = dotenv_values(stream=io.StringIO(text))
+    return {name: value for name, value in values.items() if value is not None}
 
 
 def _check_url(variable: str, url: str) -> None:

@@ -110,3 +110,57 @@ def test_malformed_host_map_is_named(value: str, says: str) -> None:
     assert caught.value.variable == "BOOKING_HOST_MAP"
     assert str(caught.value).startswith("BOOKING_HOST_MAP: ")
     assert says in str(caught.value)
+
+
+DOTENV_TEXT = r"""
+# the bot's settings
+SLACK_BOT_TOKEN=xoxb-abc # bot
+PORT=3000 # http
+export FLUENTBOOKING_USERNAME='booking admin'
+FLUENTBOOKING_APP_PASSWORD="abcd #efgh"
+SLACK_SIGNING_SECRET=
+ESCAPED="tab\there\nnext line, a \"quote\""
+LITERAL='no \n escape here'
+MULTI="first line
+second line"
+EXPANDED=${FLUENTBOOKING_USERNAME}@example
+"""
+
+
+def test_dotenv_is_read_by_the_common_rules(tmp_path) -> None:
+    from bot.config import read_dotenv
+
+    path = tmp_path / ".env"
+    path.write_text(DOTENV_TEXT)
+    values = read_dotenv(path)
+    assert values["SLACK_BOT_TOKEN"] == "xoxb-abc"  # the comment is not part of the token
+    assert values["PORT"] == "3000"
+    assert values["FLUENTBOOKING_USERNAME"] == "booking admin"
+    assert values["FLUENTBOOKING_APP_PASSWORD"] == "abcd #efgh"  # quoted: # is kept
+    assert values["SLACK_SIGNING_SECRET"] == ""
+    assert values["ESCAPED"] == 'tab\there\nnext line, a "quote"'
+    assert values["LITERAL"] == "no \\n escape here"
+    assert values["MULTI"] == "first line\nsecond line"
+    assert values["EXPANDED"] == "booking admin@example"
+
+
+def test_dotenv_values_make_valid_settings_and_the_environment_wins(tmp_path, monkeypatch) -> None:
+    (tmp_path / ".env").write_text(DOTENV_TEXT)
+    monkeypatch.chdir(tmp_path)
+    for name in ("SLACK_BOT_TOKEN", "PORT", "FLUENTBOOKING_APP_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FLUENTBOOKING_USERNAME", "from-environment")
+    settings = Settings.from_env()
+    assert settings.slack_bot_token.value == "xoxb-abc"
+    assert settings.port == 3000
+    assert settings.fluentbooking_app_password.value == "abcd #efgh"
+    assert settings.fluentbooking_username == "from-environment"
+
+
+def test_dotenv_that_is_not_utf8_is_named(tmp_path) -> None:
+    from bot.config import read_dotenv
+
+    path = tmp_path / ".env"
+    path.write_bytes(b"PORT=\xff\xfe\n")
+    with pytest.raises(ConfigError, match="UTF-8"):
+        read_dotenv(path)
