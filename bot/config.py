@@ -74,7 +74,7 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Read the settings from `env`, by default the process environment plus the
         `.env` file in the current folder (variables already set win over the file)."""
-        env = {**read_dotenv(Path(".env")), **os.environ} if env is None else env
+        env = process_env() if env is None else env
 
         def get(name: str, default: str = "") -> str:
             return env.get(name, default).strip()
@@ -181,6 +181,11 @@ def parse_reminder_minutes(text: str) -> tuple[int, ...]:
             )
         found.add(minutes)
     return tuple(sorted(found, reverse=True))
+
+
+def process_env() -> dict[str, str]:
+    """The process environment over the `.env` file of the current folder."""
+    return {**read_dotenv(Path(".env")), **os.environ}
 
 
 def read_dotenv(path: Path) -> dict[str, str]:

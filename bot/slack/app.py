@@ -11,6 +11,7 @@ import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.logs import BOLT_NOISE
 from bot.slack import admin, booking, feed, home, lifecycle
 from bot.slack.deps import Deps, attach
 from bot.slack.errors import new_request_id
@@ -60,13 +61,15 @@ def build_app(
         timeout=SLACK_API_TIMEOUT,
         session=http_session,
     )
+    bolt_logger = logging.getLogger("bot.slack.bolt")
+    bolt_logger.addFilter(BOLT_NOISE)  # before AsyncApp: its loggers copy the filters
     app = AsyncApp(
         client=client,
         signing_secret=(settings.slack_signing_secret.value or None) if not socket_mode else None,
         process_before_response=not socket_mode,
         request_verification_enabled=not socket_mode,
         raise_error_for_unhandled_request=False,
-        logger=logging.getLogger("bot.slack.bolt"),
+        logger=bolt_logger,
     )
     deps = Deps(
         settings=settings, fb=fb_client, store=store, submit_inline_seconds=submit_inline_seconds

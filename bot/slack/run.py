@@ -19,6 +19,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.config import ConfigError, Settings
+from bot.logs import new_request_id, request_id
+from bot.serving import guard
 
 log = logging.getLogger("bot")
 
@@ -26,18 +28,33 @@ SLACK_PATHS = ("/slack/events", "/slack/options", "/slack/actions", "/slack/comm
 
 
 class BotASGI:
-    """Bolt's ASGI handler plus /healthz; every Slack path goes to the same app."""
+    """Bolt's ASGI handler behind the front door (`bot.serving.guard`), plus /healthz.
 
-    def __init__(self, app: Any, *, on_startup: Any = None, on_shutdown: Any = None) -> None:
+    Every Slack path goes to the same app. A POST is read (at most MAX_BODY_BYTES),
+    its signature and shape checked, and only then handed to Bolt with a fresh request
+    id in `bot.logs.request_id` for every log line of its ack and follow-up work."""
+
+    def __init__(
+        self,
+        app: Any,
+        *,
+        on_startup: Any = None,
+        on_shutdown: Any = None,
+        max_body_bytes: int = guard.MAX_BODY_BYTES,
+    ) -> None:
         from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
 
-        from bot.slack.deps import ack_gate_of
+        from bot.slack.deps import ack_gate_of, deps_of
 
         self.app = app
         self.handler = AsyncSlackRequestHandler(app, path="/slack/events")
         self.gate = ack_gate_of(app)
         self.on_startup = on_startup
         self.on_shutdown = on_shutdown
+        self.max_body_bytes = max_body_bytes
+        secret = getattr(deps_of(app).settings, "slack_signing_secret", None)
+        self.signing_secret = secret.value if secret else ""
+        self.refused = guard.RejectionLog()
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
@@ -47,15 +64,7 @@ class BotASGI:
             return
         path = scope.get("path", "")
         if path == "/healthz":
-            body = json.dumps({"ok": True}).encode()
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 200,
-                    "headers": [(b"content-type", b"application/json")],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
+            await _send_json(send, 200, {"ok": True})
             return
         if path == "/fluentbooking/webhook" and scope.get("method") == "POST":
             await _webhook(self.app, scope, receive, send)  # FluentBooking Pro (bot.feed)
@@ -64,11 +73,48 @@ class BotASGI:
             await self.handler(scope, receive, send)
             return
         scope = {**scope, "path": "/slack/events"}
-        if self.gate is None:
-            await self.handler(scope, receive, send)
-            return
-        with self.gate.answering():
-            await self.handler(scope, receive, send)
+        token = request_id.set(new_request_id())
+        try:
+            if scope.get("method") == "POST":
+                receive = await self._admit(scope, receive, send)
+                if receive is None:
+                    return
+            if self.gate is None:
+                await self.handler(scope, receive, send)
+                return
+            with self.gate.answering():
+                await self.handler(scope, receive, send)
+        finally:
+            request_id.reset(token)
+
+    async def _admit(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
+        """The body replayed for Bolt, or None once a refusal has been answered."""
+        headers = {
+            k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])
+        }
+        size = 0
+        try:
+            body = await guard.read_body(
+                receive, headers.get("content-length"), self.max_body_bytes
+            )
+            size = len(body)
+            rejection = None
+            if self.signing_secret:
+                rejection = guard.check_signature(headers, body, self.signing_secret)
+            if rejection is None:
+                content_type = headers.get("content-type", "").split(";")[0].strip() or None
+                rejection = guard.check_payload(body, content_type)
+        except guard.BodyTooLarge:
+            size = int(headers.get("content-length") or 0) or self.max_body_bytes + 1
+            rejection = guard.Rejection(413, f"body over {self.max_body_bytes} bytes")
+        if rejection is None:
+            return guard.replay(body, receive)
+        client = scope.get("client") or ("?", 0)
+        self.refused(
+            rejection, method="POST", path=scope.get("path", ""), client=str(client[0]), size=size
+        )
+        await _send_json(send, rejection.status, {"error": rejection.reason})
+        return None
 
     async def _lifespan(self, receive: Any, send: Any) -> None:
         while True:
@@ -109,6 +155,17 @@ async def _webhook(app: Any, scope: dict[str, Any], receive: Any, send: Any) -> 
         }
     )
     await send({"type": "http.response.body", "body": json.dumps(answer.body).encode()})
+
+
+async def _send_json(send: Any, status: int, body: dict[str, Any]) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json")],
+        }
+    )
+    await send({"type": "http.response.body", "body": json.dumps(body).encode()})
 
 
 def _settings_for(mode: str) -> Settings:
@@ -169,6 +226,20 @@ async def build_stack(
     return Stack(app, fb, store, session)
 
 
+def _start(mode: str) -> Settings | None:
+    """Logging from LOG_LEVEL/LOG_FORMAT, then the settings; None after a clear error."""
+    from bot.config import process_env
+    from bot.logs import LogSettingError, configure_logging
+
+    try:
+        env = process_env()
+        configure_logging(env)
+        return _settings_for(mode)
+    except (ConfigError, LogSettingError) as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return None
+
+
 def _warm_dates() -> None:
     try:
         from bot.dates import warm_up
@@ -197,11 +268,8 @@ def serve_main(argv: list[str]) -> int:
     if argv and argv[0] in {"-h", "--help"}:
         print("usage: python -m bot [serve]\n\nServes Slack requests on $PORT at /slack/events.")
         return 0
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    try:
-        settings = _settings_for("http")
-    except ConfigError as exc:
-        print(f"configuration error: {exc}", file=sys.stderr)
+    settings = _start("http")
+    if settings is None:
         return 2
     import uvicorn
 
@@ -214,7 +282,8 @@ def serve_main(argv: list[str]) -> int:
             host="0.0.0.0",
             port=settings.port,
             lifespan="off",
-            log_level="info",
+            log_config=None,  # bot.logs set up the handlers (LOG_LEVEL, LOG_FORMAT)
+            log_level=None,
         )
         log.info("serving Slack requests on port %s at /slack/events", settings.port)
         try:
@@ -227,11 +296,8 @@ def serve_main(argv: list[str]) -> int:
 
 def socket_main(argv: list[str]) -> int:
     """`python -m bot socket`: Socket Mode with SLACK_APP_TOKEN."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    try:
-        settings = _settings_for("socket")
-    except ConfigError as exc:
-        print(f"configuration error: {exc}", file=sys.stderr)
+    settings = _start("socket")
+    if settings is None:
         return 2
     _warm_dates()
 
