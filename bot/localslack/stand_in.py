@@ -70,6 +70,7 @@ class LocalSlack:
         self.triggers: dict[str, Trigger] = {}
         self._calls: list[ApiCall] = []
         self._faults: list[Fault] = []
+        self._served_faults: list[tuple[str, int]] = []  # (method, HTTP status) answered
         self.add_user(BOT_USER_ID, name="bookbot", real_name="Booking Bot", email=None, is_bot=True)
         if defaults:
             self._add_defaults()
@@ -184,6 +185,11 @@ class LocalSlack:
         with self.lock:
             self._faults.append(Fault(method, count, error, status, retry_after))
 
+    def served_faults(self) -> list[tuple[str, int]]:
+        """The faults answered so far: (method, HTTP status), in order."""
+        with self.lock:
+            return list(self._served_faults)
+
     def clear_faults(self) -> None:
         with self.lock:
             self._faults.clear()
@@ -195,6 +201,7 @@ class LocalSlack:
                     fault.count -= 1
                     if fault.count <= 0:
                         self._faults.remove(fault)
+                    self._served_faults.append((method, 200 if fault.error else fault.status))
                     return fault
         return None
 

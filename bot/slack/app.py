@@ -15,6 +15,7 @@ from bot.logs import BOLT_NOISE
 from bot.slack import admin, booking, feed, home, lifecycle
 from bot.slack.deps import Deps, attach
 from bot.slack.errors import new_request_id
+from bot.slack_retries import slack_retry_handlers
 
 log = logging.getLogger("bot.slack")
 
@@ -60,6 +61,7 @@ def build_app(
         base_url=settings.slack_api_url,
         timeout=SLACK_API_TIMEOUT,
         session=http_session,
+        retry_handlers=slack_retry_handlers(),  # 429 Retry-After; 5xx only where safe
     )
     bolt_logger = logging.getLogger("bot.slack.bolt")
     bolt_logger.addFilter(BOLT_NOISE)  # before AsyncApp: its loggers copy the filters
