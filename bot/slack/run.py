@@ -1,7 +1,8 @@
 """Running the bot: HTTP (uvicorn + Bolt's ASGI adapter), Socket Mode, or in a thread.
 
 `python -m bot` -> serve_main: Slack requests at /slack/events (and /slack/options),
-GET /healthz answers 200 JSON. `python -m bot socket` -> socket_main.
+GET /healthz (liveness) and GET /readyz (readiness). `python -m bot socket` -> socket_main.
+Both stop gracefully on SIGTERM (`bot.serving.shutdown`).
 `start_bot_server(settings, port=0)` runs the same ASGI app in a background thread
 (end-to-end tests, the demo, the benchmark)."""
 
@@ -21,6 +22,16 @@ from typing import Any
 from bot.config import ConfigError, Settings
 from bot.logs import new_request_id, request_id
 from bot.serving import guard
+from bot.serving.health import Readiness
+from bot.serving.shutdown import (
+    REQUESTS_SECONDS,
+    SHUTDOWN_SECONDS,
+    Deadline,
+    GracefulServer,
+    SocketGate,
+    http_config,
+    install_stop_signals,
+)
 
 log = logging.getLogger("bot")
 
@@ -28,7 +39,8 @@ SLACK_PATHS = ("/slack/events", "/slack/options", "/slack/actions", "/slack/comm
 
 
 class BotASGI:
-    """Bolt's ASGI handler behind the front door (`bot.serving.guard`), plus /healthz.
+    """Bolt's ASGI handler behind the front door (`bot.serving.guard`), plus GET /healthz
+    (liveness: 200 while the process lives) and GET /readyz (`bot.serving.health`).
 
     Every Slack path goes to the same app. A POST is read (at most MAX_BODY_BYTES),
     its signature and shape checked, and only then handed to Bolt with a fresh request
@@ -52,7 +64,9 @@ class BotASGI:
         self.on_startup = on_startup
         self.on_shutdown = on_shutdown
         self.max_body_bytes = max_body_bytes
-        secret = getattr(deps_of(app).settings, "slack_signing_secret", None)
+        deps = deps_of(app)
+        self.readiness = Readiness(deps.store, deps.fb)
+        secret = getattr(deps.settings, "slack_signing_secret", None)
         self.signing_secret = secret.value if secret else ""
         self.refused = guard.RejectionLog()
 
@@ -68,6 +82,10 @@ class BotASGI:
             return
         if path == "/fluentbooking/webhook" and scope.get("method") == "POST":
             await _webhook(self.app, scope, receive, send)  # FluentBooking Pro (bot.feed)
+            return
+        if path == "/readyz":
+            status, body = await self.readiness.check()
+            await _send_json(send, status, body)
             return
         if path not in SLACK_PATHS:
             await self.handler(scope, receive, send)
@@ -186,12 +204,17 @@ class Stack:
     store: Any
     slack_session: Any = None  # aiohttp.ClientSession shared by the Slack Web API calls
 
-    async def close(self) -> None:
+    async def close(self, drain_seconds: float = SHUTDOWN_SECONDS) -> None:
+        """Stop the site watcher, finish the work already acked (at most
+        `drain_seconds`), then close the pools."""
         from bot.slack import feed
         from bot.slack.deps import deps_of
 
         await feed.stop(self.app)
-        await deps_of(self.app).drain(10)
+        deps = deps_of(self.app)
+        await deps.drain(drain_seconds)
+        if deps.busy:
+            log.warning("shutdown: %d task(s) still running after %g s", deps.busy, drain_seconds)
         await self.fb.aclose()
         await self.store.close()
         if self.slack_session is not None:
@@ -271,14 +294,19 @@ def serve_main(argv: list[str]) -> int:
     settings = _start("http")
     if settings is None:
         return 2
-    import uvicorn
-
     _warm_dates()
 
     async def main() -> None:
         stack = await build_stack(settings)
-        config = uvicorn.Config(
-            BotASGI(stack.app),
+        front = BotASGI(stack.app)
+        deadline = Deadline()
+
+        def on_signal() -> None:
+            deadline.start()
+            front.readiness.stopping = True
+
+        config = http_config(
+            front,
             host="0.0.0.0",
             port=settings.port,
             lifespan="off",
@@ -287,9 +315,11 @@ def serve_main(argv: list[str]) -> int:
         )
         log.info("serving Slack requests on port %s at /slack/events", settings.port)
         try:
-            await uvicorn.Server(config).serve()
+            await GracefulServer(config, on_signal=on_signal).serve()
         finally:
-            await stack.close()
+            deadline.start()
+            await stack.close(drain_seconds=deadline.left())
+            log.info("stopped")
 
     return _run_until_stopped(main())
 
@@ -302,16 +332,39 @@ def socket_main(argv: list[str]) -> int:
     _warm_dates()
 
     async def main() -> None:
-        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-        stack = await build_stack(settings, socket_mode=True)
-        handler = AsyncSocketModeHandler(stack.app, settings.slack_app_token.value)
-        try:
-            await handler.start_async()
-        finally:
-            await stack.close()
+        await run_socket_mode(settings)
 
     return _run_until_stopped(main())
+
+
+async def run_socket_mode(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """Socket Mode until `stop` is set (SIGTERM/SIGINT set it), then a graceful stop:
+    new envelopes are left unacknowledged (Slack redelivers them), the ones in flight
+    finish their ack, the work already acked finishes, the socket and pools close."""
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    stop = stop or asyncio.Event()
+    install_stop_signals(stop)
+    stack = await build_stack(settings, socket_mode=True)
+    handler = AsyncSocketModeHandler(stack.app, settings.slack_app_token.value)
+    gate = SocketGate()
+    listeners = handler.client.socket_mode_request_listeners
+    listeners[:] = [gate.wrap(listener) for listener in listeners]
+    deadline = Deadline()
+    try:
+        await handler.connect_async()
+        log.info("connected to Slack in Socket Mode")
+        await stop.wait()
+        log.info("stopping: finishing the envelopes and work in flight")
+    finally:
+        deadline.start()
+        gate.stopping = True
+        await gate.wait_idle(min(REQUESTS_SECONDS, deadline.left()))
+        try:
+            await stack.close(drain_seconds=deadline.left())
+        finally:
+            await handler.close_async()
+        log.info("stopped")
 
 
 @dataclass
@@ -329,6 +382,12 @@ class BotServer:
     @property
     def events_url(self) -> str:
         return f"{self.url}/slack/events"
+
+    @property
+    def front(self) -> BotASGI:
+        """The ASGI app served (its `readiness`, its front-door settings)."""
+        app: BotASGI = self._server.config.app
+        return app
 
     def run(self, coro: Any, timeout: float = 30.0) -> Any:
         """Run a coroutine on the bot's loop and wait for it."""
