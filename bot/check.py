@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from bot.config import ConfigError, Settings, mask
+from bot.slack_scopes import BOT_SCOPES
 
 
 @dataclass
@@ -51,6 +52,7 @@ async def check_slack(settings: Settings) -> list[Result]:
                 f"({mask(settings.slack_bot_token.value)}) at {settings.slack_api_url}",
             )
         )
+        results.append(check_scopes(resp.headers))
         if settings.booking_notify_channel:
             results.append(
                 await check_notify_channel(
@@ -76,7 +78,55 @@ async def check_slack(settings: Settings) -> list[Result]:
                 "check SLACK_API_URL and the network",
             )
         )
+    if settings.slack_app_token:
+        results.append(await check_app_token(settings))
     return results
+
+
+def check_scopes(headers: Any) -> Result:
+    """The token's granted scopes (auth.test's x-oauth-scopes header) against the
+    manifest's bot scopes: a scope missing there fails later, at the user's click."""
+    label = "Slack scopes"
+    raw = next((v for k, v in (headers or {}).items() if k.lower() == "x-oauth-scopes"), None)
+    if isinstance(raw, list):
+        raw = ",".join(raw)
+    if raw is None:
+        return Result(False, label, "Slack did not say which scopes the token has")
+    granted = {s.strip() for s in str(raw).split(",") if s.strip()}
+    missing = [s for s in BOT_SCOPES if s not in granted]
+    if missing:
+        return Result(
+            False,
+            label,
+            f"the token lacks {', '.join(missing)}: add them under OAuth & Permissions → "
+            "Bot Token Scopes (as in manifest.yml), reinstall the app, and copy the new token",
+        )
+    extra = sorted(granted - set(BOT_SCOPES))
+    more = f" (also granted, not needed: {', '.join(extra)})" if extra else ""
+    return Result(True, label, f"all {len(BOT_SCOPES)} of manifest.yml granted{more}")
+
+
+async def check_app_token(settings: Settings) -> Result:
+    """SLACK_APP_TOKEN (Socket Mode): can it open a connection (apps.connections.open)?"""
+    from slack_sdk.errors import SlackApiError
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    label = "Slack app token (Socket Mode)"
+    client = AsyncWebClient(base_url=settings.slack_api_url, timeout=10)
+    try:
+        await client.apps_connections_open(app_token=settings.slack_app_token.value)
+    except SlackApiError as exc:
+        error = exc.response.get("error") if exc.response is not None else "unknown"
+        return Result(
+            False,
+            label,
+            f"Slack answered {error!r}: make an app-level token with the connections:write "
+            "scope (Basic Information → App-Level Tokens), put it in SLACK_APP_TOKEN, and "
+            "turn Socket Mode on",
+        )
+    except Exception as exc:
+        return Result(False, label, f"cannot reach {settings.slack_api_url} ({type(exc).__name__})")
+    return Result(True, label, f"opens a connection ({mask(settings.slack_app_token.value)})")
 
 
 async def check_notify_channel(client: Any, channel: str, bot_name: str) -> Result:

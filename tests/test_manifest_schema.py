@@ -260,3 +260,11 @@ def test_readme_and_home_name_the_shortcut_as_the_manifest_does(manifest: dict[s
         p.read_text(encoding="utf-8") for p in (ROOT / "bot" / "slack").rglob("*.py")
     )
     assert f"*{shortcut['name']}*" in home_sources
+
+
+def test_check_and_the_stand_in_know_the_manifest_scopes(manifest: dict[str, Any]) -> None:
+    from bot.localslack.stand_in import DEFAULT_BOT_SCOPES
+    from bot.slack_scopes import BOT_SCOPES
+
+    assert list(BOT_SCOPES) == manifest["oauth_config"]["scopes"]["bot"]
+    assert DEFAULT_BOT_SCOPES == BOT_SCOPES

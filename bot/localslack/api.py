@@ -87,6 +87,11 @@ def auth_test(s: LocalSlack, p: Params) -> dict[str, Any]:
     }
 
 
+def apps_connections_open(s: LocalSlack, p: Params) -> dict[str, Any]:
+    """A Socket Mode WebSocket URL (app-level token only; see server.py's gateway)."""
+    return {"ok": True, "url": s.socket_url()}
+
+
 def users_info(s: LocalSlack, p: Params) -> dict[str, Any]:
     (user_id,) = _require(p, "user")
     return {"ok": True, "user": _user(s, user_id).to_api(s.team_id, s.now())}
@@ -424,7 +429,10 @@ METHODS: dict[str, Handler] = {
     "views.update": views_update,
     "views.push": views_push,
     "views.publish": views_publish,
+    "apps.connections.open": apps_connections_open,
 }
+#: methods called with the app-level token (xapp-…), not the bot token
+APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 
 
 def decode_json_fields(params: Params) -> None:

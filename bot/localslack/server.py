@@ -74,12 +74,23 @@ def _make_app(slack: LocalSlack) -> web.Application:
         slack.record_call(method, params)
         if not token:
             return _json({"ok": False, "error": "not_authed"})
+        if method in api.APP_TOKEN_METHODS:
+            if token == slack.bot_token:
+                return _json({"ok": False, "error": "not_allowed_token_type"})
+            if token != slack.app_token:
+                return _json({"ok": False, "error": "invalid_auth"})
+            try:
+                return _json(api.call(slack, method, params))
+            except SlackError as err:
+                return _json(err.body())
         if token != slack.bot_token:
             return _json({"ok": False, "error": "invalid_auth"})
+        # Slack names the token's scopes on every answer to a bot-token call
+        scopes = {"x-oauth-scopes": ",".join(slack.granted_scopes)}
         try:
-            return _json(api.call(slack, method, params))
+            return _json(api.call(slack, method, params), headers=scopes)
         except SlackError as err:
-            return _json(err.body())
+            return _json(err.body(), headers=scopes)
 
     async def handle_response(request: web.Request) -> web.StreamResponse:
         try:

@@ -28,6 +28,7 @@ from bot.localslack.model import (
     User,
     check_zone,
 )
+from bot.slack_scopes import BOT_SCOPES
 
 TEAM_ID = "T_LOCAL"
 TEAM_DOMAIN = "local"
@@ -35,6 +36,9 @@ APP_ID = "A_BOOKBOT"
 BOT_USER_ID = "U_BOOKBOT"
 BOT_ID = "B_BOOKBOT"
 DEMO_CHANNEL = "C_GENERAL"
+
+#: what installing manifest.yml grants
+DEFAULT_BOT_SCOPES = BOT_SCOPES
 
 U_ALICE = "U_ALICE"
 U_BOB = "U_BOB"
@@ -47,6 +51,9 @@ class LocalSlack:
 
     def __init__(self, *, clock: Callable[[], float] | None = None, defaults: bool = True):
         self.bot_token = "xoxb-local-" + secrets.token_hex(16)
+        self.app_token = "xapp-local-" + secrets.token_hex(16)  # Socket Mode (connections:write)
+        #: the scopes the bot token was granted (auth.test's x-oauth-scopes header)
+        self.granted_scopes: list[str] = list(DEFAULT_BOT_SCOPES)
         self.signing_secret = secrets.token_hex(20)
         self.verification_token = "local-verification-" + secrets.token_hex(6)
         self.team_id, self.team_domain = TEAM_ID, TEAM_DOMAIN
@@ -361,6 +368,11 @@ class LocalSlack:
     @property
     def url(self) -> str:
         return self.base_url
+
+    def socket_url(self) -> str:
+        """What apps.connections.open hands out: the stand-in's Socket Mode gateway."""
+        ws = self.base_url.replace("http://", "ws://", 1)
+        return f"{ws}/link/?ticket={secrets.token_hex(8)}"
 
     def stop(self) -> None:  # replaced by the running server
         pass
