@@ -18,7 +18,7 @@ from typing import Any
 WIDTH = 88
 INDENT = "    "
 
-TEXT_INPUTS = {"plain_text_input", "email_text_input", "url_text_input", "number_text_input"}
+TEXT_INPUTS = {"plain_text_input", "email_text_input", "url_text_input", "number_input"}
 SINGLE_SELECTS = {"static_select", "external_select", "radio_buttons", "overflow"}
 MULTI_SELECTS = {"multi_static_select", "multi_external_select", "checkboxes"}
 PICKERS = {"datepicker": "date YYYY-MM-DD", "timepicker": "time HH:MM", "datetimepicker": "time"}

@@ -35,7 +35,7 @@ INPUT_ELEMENTS = {
     "plain_text_input",
     "email_text_input",
     "url_text_input",
-    "number_text_input",
+    "number_input",
     "static_select",
     "external_select",
     "users_select",
@@ -57,6 +57,16 @@ INPUT_ELEMENTS = {
 INTERACTIVE_ELEMENTS = INPUT_ELEMENTS | {"button", "overflow", "workflow_button"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def _number(raw: Any, decimal: bool) -> float | None:
+    if not isinstance(raw, str):
+        return None
+    try:
+        value = float(raw) if decimal else int(raw)
+    except ValueError:
+        return None
+    return float(value)
 
 
 class Checker:
@@ -195,26 +205,45 @@ class Checker:
             if time is not None and not (isinstance(time, str) and _TIME.match(time)):
                 self.error(f"{path}/initial_time", "must be a time in HH:mm format")
             self.string(el.get("timezone"), f"{path}/timezone", max_len=100)
-        elif kind in (
-            "plain_text_input",
-            "email_text_input",
-            "url_text_input",
-            "number_text_input",
-        ):
+        elif kind in ("plain_text_input", "email_text_input", "url_text_input"):
             self.string(el.get("initial_value"), f"{path}/initial_value", max_len=3000)
             min_len, max_len = el.get("min_length"), el.get("max_length")
             if min_len is not None and not (isinstance(min_len, int) and 0 <= min_len <= 3000):
                 self.error(f"{path}/min_length", "must be between 0 and 3000")
             if max_len is not None and not (isinstance(max_len, int) and 1 <= max_len <= 3000):
                 self.error(f"{path}/max_length", "must be between 1 and 3000")
-            if kind == "number_text_input" and not isinstance(el.get("is_decimal_allowed"), bool):
-                self.error(
-                    f"{path}/is_decimal_allowed", "missing required field: is_decimal_allowed"
-                )
+        elif kind == "number_input":
+            self._number_input(el, path)
         elif kind in ("external_select", "multi_external_select"):
             min_q = el.get("min_query_length")
             if min_q is not None and not (isinstance(min_q, int) and min_q >= 0):
                 self.error(f"{path}/min_query_length", "must be a non-negative integer")
+
+    def _number_input(self, el: dict[str, Any], path: str) -> None:
+        """number_input: is_decimal_allowed required; values are numbers as strings,
+        whole numbers unless decimals are allowed, min_value <= initial <= max_value."""
+        decimal = el.get("is_decimal_allowed")
+        if not isinstance(decimal, bool):
+            self.error(f"{path}/is_decimal_allowed", "missing required field: is_decimal_allowed")
+        values: dict[str, float] = {}
+        for key in ("initial_value", "min_value", "max_value"):
+            raw = el.get(key)
+            if raw is None:
+                continue
+            number = _number(raw, decimal is True)
+            if number is None:
+                kind = "a number" if decimal else "a whole number"
+                self.error(f"{path}/{key}", f"must be {kind} given as a string")
+            else:
+                values[key] = number
+        low, high = values.get("min_value"), values.get("max_value")
+        if low is not None and high is not None and low > high:
+            self.error(f"{path}/min_value", "min_value cannot be greater than max_value")
+        initial = values.get("initial_value")
+        if initial is not None and (
+            (low is not None and initial < low) or (high is not None and initial > high)
+        ):
+            self.error(f"{path}/initial_value", "initial_value must be within min and max")
 
     def _static_select(self, el: dict[str, Any], path: str) -> None:
         has_opts, has_groups = "options" in el, "option_groups" in el

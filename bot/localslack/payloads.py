@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, time
 from typing import Any
 
-TEXT_INPUTS = {"plain_text_input", "email_text_input", "url_text_input", "number_text_input"}
+TEXT_INPUTS = {"plain_text_input", "email_text_input", "url_text_input", "number_input"}
 SINGLE_SELECTS = {"static_select", "external_select", "radio_buttons", "overflow"}
 MULTI_SELECTS = {"multi_static_select", "multi_external_select", "checkboxes"}
 

@@ -99,7 +99,7 @@ MODAL = {
             "optional": True,
             "label": {"type": "plain_text", "text": "Guests"},
             "element": {
-                "type": "number_text_input",
+                "type": "number_input",
                 "action_id": "guests_in",
                 "is_decimal_allowed": False,
             },

@@ -116,7 +116,7 @@ def test_view_specific_errors() -> None:
         "type": "input",
         "block_id": "n",
         "label": PLAIN,
-        "element": {"type": "number_text_input", "action_id": "n"},
+        "element": {"type": "number_input", "action_id": "n"},
     }
     view = {"type": "modal", "title": PLAIN, "submit": PLAIN, "blocks": [number]}
     assert any("is_decimal_allowed" in e for e in check_view(view))
