@@ -11,7 +11,13 @@ with ``slack.signing_secret``.
 """
 
 from bot.localslack.model import ApiCall, SlackError
-from bot.localslack.requester import BotResponse, SlackRequester, SyncSlackRequester, sign
+from bot.localslack.requester import (
+    BotResponse,
+    SlackRequester,
+    SocketRequester,
+    SyncSlackRequester,
+    sign,
+)
 from bot.localslack.server import start_local_slack
 from bot.localslack.stand_in import (
     BOT_USER_ID,
@@ -35,6 +41,7 @@ __all__ = [
     "LocalSlack",
     "SlackError",
     "SlackRequester",
+    "SocketRequester",
     "SyncSlackRequester",
     "sign",
     "start_local_slack",

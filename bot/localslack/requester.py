@@ -20,6 +20,7 @@ refuse (``response_action`` with an invalid view) raises `SlackError`, so the bu
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import dataclasses
 import hashlib
@@ -567,3 +568,35 @@ class SyncSlackRequester(_RequesterBase[BotResponse]):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def envelope_kind(request: _Request) -> str:
+    """The Socket Mode envelope type Slack uses for this request."""
+    if request.content_type.startswith("application/x-www-form-urlencoded") and (
+        "command" in request.payload
+    ):
+        return "slash_commands"
+    if request.payload.get("type") == "event_callback":
+        return "events_api"
+    return "interactive"
+
+
+class SocketRequester(_RequesterBase[Awaitable[BotResponse]]):
+    """Async, over Socket Mode: each request is an envelope on the stand-in's gateway
+    WebSocket (the bot connected through apps.connections.open); the ack's payload is
+    the answer, with Slack's side effects applied as for HTTP."""
+
+    def __init__(self, slack: LocalSlack, **kwargs: Any) -> None:
+        super().__init__("socket-mode", slack, **kwargs)
+
+    def _send(self, request: _Request) -> Awaitable[BotResponse]:
+        return self._deliver(request)
+
+    async def _deliver(self, request: _Request) -> BotResponse:
+        future = self.slack.socket.deliver_future(envelope_kind(request), request.payload)
+        payload = await asyncio.wrap_future(future)
+        text = json.dumps(payload) if payload else ""
+        result = BotResponse(200, {}, text, request.payload)
+        if request.after is not None:
+            request.after(result)
+        return result

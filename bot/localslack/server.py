@@ -2,9 +2,10 @@
 
 Routes: ``GET|POST /api/{method}`` (query params, form-encoded or JSON bodies, exactly as
 slack_sdk sends them; the token from ``Authorization: Bearer`` or a ``token`` form/query
-field, never from a JSON body) and ``POST /response/{id}`` (response_urls). Errors are
-HTTP 200 ``{"ok": false, "error": ...}`` like Slack; the fault knob adds 429 +
-Retry-After. There is no access log, so tokens in query strings are never logged.
+field, never from a JSON body), ``POST /response/{id}`` (response_urls) and ``GET /link/``
+(the Socket Mode WebSocket, `socket_gateway.py`). Errors are HTTP 200
+``{"ok": false, "error": ...}`` like Slack; the fault knob adds 429 + Retry-After. There
+is no access log, so tokens in query strings are never logged.
 """
 
 from __future__ import annotations
@@ -111,6 +112,8 @@ def _make_app(slack: LocalSlack) -> web.Application:
     app = web.Application()
     app.router.add_route("*", "/api/{method}", handle_api)
     app.router.add_post("/response/{id}", handle_response)
+    app.router.add_get("/link/", slack.socket.handle)  # Socket Mode (socket_gateway.py)
+    app.router.add_get("/link", slack.socket.handle)
     return app
 
 

@@ -28,6 +28,7 @@ from bot.localslack.model import (
     User,
     check_zone,
 )
+from bot.localslack.socket_gateway import SocketGateway
 from bot.slack_scopes import BOT_SCOPES
 
 TEAM_ID = "T_LOCAL"
@@ -52,6 +53,7 @@ class LocalSlack:
     def __init__(self, *, clock: Callable[[], float] | None = None, defaults: bool = True):
         self.bot_token = "xoxb-local-" + secrets.token_hex(16)
         self.app_token = "xapp-local-" + secrets.token_hex(16)  # Socket Mode (connections:write)
+        self.socket = SocketGateway(APP_ID)  # Socket Mode: apps.connections.open -> /link/
         #: the scopes the bot token was granted (auth.test's x-oauth-scopes header)
         self.granted_scopes: list[str] = list(DEFAULT_BOT_SCOPES)
         self.signing_secret = secrets.token_hex(20)
@@ -372,7 +374,7 @@ class LocalSlack:
     def socket_url(self) -> str:
         """What apps.connections.open hands out: the stand-in's Socket Mode gateway."""
         ws = self.base_url.replace("http://", "ws://", 1)
-        return f"{ws}/link/?ticket={secrets.token_hex(8)}"
+        return f"{ws}/link/?ticket={self.socket.new_ticket()}"
 
     def stop(self) -> None:  # replaced by the running server
         pass

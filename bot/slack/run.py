@@ -337,7 +337,13 @@ def socket_main(argv: list[str]) -> int:
     return _run_until_stopped(main())
 
 
-async def run_socket_mode(settings: Settings, stop: asyncio.Event | None = None) -> None:
+async def run_socket_mode(
+    settings: Settings,
+    stop: asyncio.Event | None = None,
+    *,
+    on_ready: Callable[[Stack], None] | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> None:
     """Socket Mode until `stop` is set (SIGTERM/SIGINT set it), then a graceful stop:
     new envelopes are left unacknowledged (Slack redelivers them), the ones in flight
     finish their ack, the work already acked finishes, the socket and pools close."""
@@ -345,7 +351,7 @@ async def run_socket_mode(settings: Settings, stop: asyncio.Event | None = None)
 
     stop = stop or asyncio.Event()
     install_stop_signals(stop)
-    stack = await build_stack(settings, socket_mode=True)
+    stack = await build_stack(settings, socket_mode=True, clock=clock)
     handler = AsyncSocketModeHandler(stack.app, settings.slack_app_token.value)
     gate = SocketGate()
     listeners = handler.client.socket_mode_request_listeners
@@ -354,6 +360,8 @@ async def run_socket_mode(settings: Settings, stop: asyncio.Event | None = None)
     try:
         await handler.connect_async()
         log.info("connected to Slack in Socket Mode")
+        if on_ready is not None:
+            on_ready(stack)
         await stop.wait()
         log.info("stopping: finishing the envelopes and work in flight")
     finally:
@@ -476,3 +484,63 @@ def start_bot_server(
         _thread=thread,
         _loop=loop,
     )
+
+
+@dataclass
+class SocketBot:
+    """A bot in Socket Mode in a background thread (tests: the stand-in's gateway)."""
+
+    stack: Stack
+    _thread: threading.Thread
+    _loop: asyncio.AbstractEventLoop
+    _stop: asyncio.Event
+
+    def run(self, coro: Any, timeout: float = 30.0) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
+
+    def wait_idle(self, timeout: float = 30.0) -> None:
+        from bot.slack.deps import deps_of
+
+        self.run(deps_of(self.stack.app).drain(timeout), timeout + 1)
+
+    def stop(self, timeout: float = 20.0) -> None:
+        """The graceful stop SIGTERM starts in `python -m bot socket`."""
+        if self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._stop.set)
+            self._thread.join(timeout)
+
+    def __enter__(self) -> SocketBot:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def start_socket_bot(
+    settings: Settings, *, clock: Callable[[], datetime] | None = None
+) -> SocketBot:
+    """Build the whole bot and connect it in Socket Mode (settings.slack_app_token)."""
+    loop = asyncio.new_event_loop()
+    ready = threading.Event()
+    holder: dict[str, Any] = {}
+
+    def on_ready(stack: Stack) -> None:
+        holder["stack"] = stack
+        ready.set()
+
+    def main() -> None:
+        asyncio.set_event_loop(loop)
+        stop = asyncio.Event()
+        holder["stop"] = stop
+        try:
+            loop.run_until_complete(run_socket_mode(settings, stop, on_ready=on_ready, clock=clock))
+        except BaseException as exc:
+            holder["error"] = exc
+            ready.set()
+
+    thread = threading.Thread(target=main, name="bot-socket-mode", daemon=True)
+    thread.start()
+    ready.wait(30)
+    if "stack" not in holder:
+        raise RuntimeError(f"the Socket Mode bot did not connect: {holder.get('error')}")
+    return SocketBot(holder["stack"], thread, loop, holder["stop"])
