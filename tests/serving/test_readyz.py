@@ -64,3 +64,15 @@ def test_shutting_down_is_503(stack: LocalStack) -> None:
     stack.bot.front.readiness.stopping = True
     resp = get(stack, "/readyz")
     assert resp.status_code == 503 and resp.json()["reason"] == "shutting down"
+
+
+def test_deleted_sqlite_file_is_503(stack: LocalStack) -> None:
+    """The store notices its file is gone (ping fails), and readiness says so."""
+    from pathlib import Path
+
+    path = Path(stack.settings.database_url.removeprefix("sqlite:///"))
+    assert get(stack, "/readyz").status_code == 200
+    path.unlink()
+    resp = get(stack, "/readyz")
+    assert resp.status_code == 503, resp.text
+    assert "state store" in resp.json()["reason"]
