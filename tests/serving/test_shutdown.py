@@ -18,7 +18,13 @@ from proc_helpers import BotProcess, bot_env, wait_for
 from support.leaks import register_secrets
 from support.slack_text import all_text
 
-from bot.localslack import U_ALICE, LocalSlack, SlackRequester, start_local_slack
+from bot.localslack import (
+    U_ALICE,
+    LocalSlack,
+    SlackRequester,
+    SocketRequester,
+    start_local_slack,
+)
 from bot.sandbox import Sandbox, start_sandbox
 from bot.slack.ids import ActionId, BlockId
 
@@ -127,3 +133,27 @@ def sandbox_bookings(sandbox: Sandbox) -> int:
 
     with sqlite3.connect(sandbox.db_path) as db:
         return int(db.execute("SELECT COUNT(*) FROM bookings").fetchone()[0])
+
+
+async def test_socket_mode_process_finishes_acked_work_on_sigterm(
+    world: tuple[Sandbox, LocalSlack, Path],
+) -> None:
+    """`python -m bot socket`: the same graceful stop, envelopes over the stand-in's gateway."""
+    sandbox, slack, workdir = world
+    env = bot_env(slack, sandbox, workdir, SLACK_APP_TOKEN=slack.app_token)
+    del env["SLACK_SIGNING_SECRET"]
+    bot = BotProcess.start(env, workdir, "socket")
+    try:
+        await wait_for(lambda: slack.socket.connected, "the Socket Mode connection", 60)
+        sandbox.set_faults(latency=SLOW_SITE_SECONDS)
+        resp = await SocketRequester(slack).command("/slots", "demo tomorrow", U_ALICE)
+        await asyncio.sleep(0.3)
+        started = time.monotonic()
+        bot.terminate()
+        code = await asyncio.to_thread(bot.wait, 30)
+    finally:
+        bot.kill()
+    assert_clean_exit(bot, code, started)
+    answers = slack.responses(resp.response_url_id)
+    assert answers and "Product Demo" in all_text(answers[-1])
+    assert slack.socket.connected == 0
