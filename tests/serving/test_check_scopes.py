@@ -10,7 +10,7 @@ from support.check_env import check_env
 from support.leaks import register_secret, register_stack_secrets
 
 from bot import check
-from bot.slack.testing import LocalStack, start_local_stack
+from bot.demo.stack import LocalStack, start_local_stack
 
 
 @pytest.fixture

@@ -19,8 +19,8 @@ import httpx
 import pytest
 from support.leaks import register_stack_secrets
 
-from bot.serving.guard import MAX_BODY_BYTES
 from bot.demo.stack import LocalStack, start_local_stack
+from bot.serving.guard import MAX_BODY_BYTES
 
 
 @pytest.fixture(scope="module")

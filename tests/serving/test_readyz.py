@@ -8,7 +8,7 @@ import httpx
 import pytest
 from support.leaks import register_stack_secrets
 
-from bot.slack.testing import LocalStack, start_local_stack
+from bot.demo.stack import LocalStack, start_local_stack
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from support.leaks import register_stack_secrets
 
+from bot.demo.stack import LocalStack, start_local_stack
 from bot.localslack import U_ALICE, U_BOB
-from bot.slack.testing import LocalStack, start_local_stack
 from bot.slack_retries import (
     BoundedRateLimitRetry,
     RepeatableServerErrorRetry,
