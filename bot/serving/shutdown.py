@@ -21,6 +21,8 @@ from typing import Any
 
 import uvicorn
 
+from bot.logs import new_request_id, request_id
+
 log = logging.getLogger("bot")
 
 #: seconds from the signal to exit for everything already acked (platforms wait 10–30 s
@@ -70,8 +72,9 @@ def http_config(app: Any, **kwargs: Any) -> uvicorn.Config:
 
 
 class SocketGate:
-    """Wraps Socket Mode request listeners: counts envelopes in flight, and once
-    stopping, leaves new ones unacknowledged (Slack sends them again elsewhere)."""
+    """Wraps Socket Mode request listeners: counts envelopes in flight, gives each a
+    request id for its log lines, and once stopping, leaves new ones unacknowledged
+    (Slack sends them again elsewhere)."""
 
     def __init__(self) -> None:
         self.stopping = False
@@ -87,9 +90,11 @@ class SocketGate:
                 return
             self.in_flight += 1
             self._idle.clear()
+            token = request_id.set(new_request_id())  # as the HTTP front door does
             try:
                 await listener(client, request)
             finally:
+                request_id.reset(token)
                 self.in_flight -= 1
                 if self.in_flight == 0:
                     self._idle.set()

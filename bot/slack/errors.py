@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.booking import BookingPending
+from bot.logs import request_id
 from bot.slack import blocks
 from bot.slack.codec import WireError
 
@@ -21,7 +22,9 @@ log = logging.getLogger("bot.slack")
 
 
 def new_request_id() -> str:
-    return secrets.token_hex(4)
+    """The id of the request being answered (the one every log line of it carries, see
+    bot.logs), so the id an apology quotes finds its lines; a fresh one outside a request."""
+    return request_id.get() or secrets.token_hex(4)
 
 
 @dataclass(frozen=True)

@@ -88,3 +88,52 @@ def test_no_token_will_be_unused_warning_at_start(monkeypatch, caplog) -> None:
     caplog.set_level(logging.DEBUG)
     build_app(settings, fb_client=None, store=None)
     assert not [r for r in caplog.records if "will be unused" in r.getMessage()]
+
+
+class _Tagged(logging.Handler):
+    """Records as the bot's handler sees them: with the request id of their context."""
+
+    def __init__(self) -> None:
+        from bot.logs import _RequestTag
+
+        super().__init__(level=logging.DEBUG)
+        self.addFilter(_RequestTag())
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+async def test_follow_up_work_and_the_users_reference_carry_the_requests_id(tmp_path) -> None:
+    """The id set when the request came in is on the lines of the work after the ack,
+    and it is the reference the user is given for a site error."""
+    import re
+
+    from support.leaks import register_stack_secrets
+
+    from bot.demo.stack import start_local_stack
+    from bot.localslack import U_ALICE
+
+    handler = _Tagged()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        with start_local_stack(tmp_path) as stack:
+            register_stack_secrets(stack)
+            stack.sandbox.set_faults(status=500, path="/calendars")
+            await stack.requester.command("/slots", "demo tomorrow", U_ALICE)
+            stack.wait_idle()
+    finally:
+        root.removeHandler(handler)
+    quoted = [
+        (m.group(1), r)
+        for r in handler.records
+        if (m := re.match(r"request (\w+): site error", r.getMessage()))
+    ]
+    assert quoted, [r.getMessage() for r in handler.records][-20:]
+    for rid, record in quoted:
+        assert record.request_id == rid
+    site_calls = [
+        r for r in handler.records if r.name == "httpx" and "/calendars" in r.getMessage()
+    ]
+    assert site_calls and all(r.request_id == quoted[0][0] for r in site_calls)
