@@ -112,9 +112,12 @@ class SocketGateway:
         return sum(1 for ws in self._sockets if not ws.closed)
 
     async def _deliver(self, kind: str, payload: dict[str, Any], wait: float) -> dict[str, Any]:
-        sockets = [ws for ws in self._sockets if not ws.closed]
-        if not sockets:
-            raise NoSocketClient("no Socket Mode client is connected")
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait
+        while not (sockets := [ws for ws in self._sockets if not ws.closed]):
+            if loop.time() > deadline:  # a client reconnecting gets the same 3 s
+                raise NoSocketClient("no Socket Mode client is connected")
+            await asyncio.sleep(0.01)
         envelope_id = secrets.token_hex(12)
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._pending[envelope_id] = future

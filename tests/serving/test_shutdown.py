@@ -156,4 +156,4 @@ async def test_socket_mode_process_finishes_acked_work_on_sigterm(
     assert_clean_exit(bot, code, started)
     answers = slack.responses(resp.response_url_id)
     assert answers and "Product Demo" in all_text(answers[-1])
-    assert slack.socket.connected == 0
+    await wait_for(lambda: slack.socket.connected == 0, "the socket to be closed")

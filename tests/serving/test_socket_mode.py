@@ -67,7 +67,7 @@ def wait_until(predicate: Any, what: str, seconds: float = 15.0) -> Any:
 
 async def test_connects_with_hello_through_apps_connections_open(world) -> None:
     _, slack, _ = world
-    assert slack.socket.connected == 1
+    wait_until(lambda: slack.socket.connected == 1, "the gateway to count the connection")
     assert slack.calls_to("apps.connections.open")
 
 
@@ -144,4 +144,4 @@ async def test_stopping_finishes_the_acked_work_then_disconnects(world) -> None:
     sandbox.clear_faults()
     answers = slack.responses(resp.response_url_id)
     assert answers and "Product Demo" in all_text(answers[-1])
-    assert slack.socket.connected == 0
+    wait_until(lambda: slack.socket.connected == 0, "the socket to be closed")
