@@ -69,6 +69,8 @@ class Settings:
     booking_poll_seconds: int = DEFAULT_POLL_SECONDS  # 0: the watcher is off
     booking_reminder_minutes: tuple[int, ...] = ()  # largest first, e.g. (60, 10)
     booking_webhook_secret: Secret = field(default=Secret(""), repr=False)
+    #: languages dates are read in (DATE_LANGUAGES); empty: the parser's default
+    date_languages: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -151,6 +153,7 @@ class Settings:
             booking_poll_seconds=poll_seconds,
             booking_reminder_minutes=parse_reminder_minutes(get("BOOKING_REMINDER_MINUTES")),
             booking_webhook_secret=Secret(get("BOOKING_WEBHOOK_SECRET")),
+            date_languages=_date_languages(get("DATE_LANGUAGES")),
         )
 
     def require(self, *names: str) -> None:
@@ -216,3 +219,29 @@ def _check_url(variable: str, url: str) -> None:
     parsed = urlparse(url)
     if parsed.scheme not in {"http", "https"} or not parsed.netloc:
         raise ConfigError(variable, f"must be an http(s) URL, got {url!r}")
+
+
+def parse_date_languages(raw: str) -> tuple[str, ...]:
+    """DATE_LANGUAGES: comma-separated language codes (en,es,fr,de,pt); ValueError else."""
+    langs = tuple(dict.fromkeys(x.strip().lower() for x in raw.split(",") if x.strip()))
+    for lang in langs:
+        if not lang.isalpha() or not 2 <= len(lang) <= 3:
+            raise ValueError(f"{lang!r} is not a language code such as en or de")
+    return langs
+
+
+def _date_languages(raw: str) -> tuple[str, ...]:
+    try:
+        return parse_date_languages(raw)
+    except ValueError as error:
+        raise ConfigError("DATE_LANGUAGES", str(error)) from None
+
+
+def date_languages(env: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """DATE_LANGUAGES from the process environment (or `env`); empty when unset or
+    unreadable (the parser's default then applies; `Settings.from_env` refuses it)."""
+    raw = (os.environ if env is None else env).get("DATE_LANGUAGES", "")
+    try:
+        return parse_date_languages(raw)
+    except ValueError:
+        return ()

@@ -8,7 +8,6 @@ reading itself; dateparser is loaded only for forms the grammar does not know.
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 
 from .help import HELP_TEXT
@@ -31,10 +30,10 @@ MAX_TEXT = 500
 
 
 def configured_languages() -> tuple[str, ...]:
-    """Languages from $DATE_LANGUAGES (comma-separated codes), default en,es,fr,de,pt."""
-    raw = os.environ.get("DATE_LANGUAGES", "")
-    langs = tuple(x.strip().lower() for x in raw.split(",") if x.strip())
-    return langs or DEFAULT_LANGUAGES
+    """Languages from $DATE_LANGUAGES (read by bot.config), default en,es,fr,de,pt."""
+    from bot.config import date_languages
+
+    return date_languages() or DEFAULT_LANGUAGES
 
 
 def parse_when(

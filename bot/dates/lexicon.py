@@ -317,7 +317,6 @@ NUMBER_WORDS: dict[str, float] = {
     "um": 1, "uma": 1, "dos": 2, "deux": 2, "zwei": 2, "dois": 2, "duas": 2,
     "tres": 3, "trois": 3, "drei": 3, "três": 3,
 }  # fmt: skip
-FROM_NOW = ["from now", "from today", "later"]
 
 # Deadlines people type: the end of the working day (17:00) and of the working week
 # (Friday 17:00). English only: the other languages spell these out as times.

@@ -233,7 +233,3 @@ def localize(wall: datetime, tz: tzinfo) -> tuple[datetime, str | None]:
     if second.utcoffset() != first.utcoffset():
         return first, "dst_overlap"
     return first, None
-
-
-def now_in(tz: tzinfo, now_utc: datetime) -> datetime:
-    return now_utc.astimezone(tz)

@@ -171,4 +171,3 @@ class CreateUnreadableError(BadResponseError, BookingUncertainError):
 
 
 #: every kind an error may have (the CLI's ``--json`` error kinds, less ``usage``)
-KINDS = tuple(dict.fromkeys(c.kind for c in FluentBookingError.__subclasses__()))

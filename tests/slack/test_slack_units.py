@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from bot.booking.service import BookingIntent, BookingService
+from bot.dates.spans import read_span
 from bot.fluentbooking import Booking, SlotUnavailableError
 from bot.fluentbooking.models import Event
 from bot.slack.booking.form_input import read_state, validate
 from bot.slack.booking.matching import extract_attendees, match_event, name_from_email
-from bot.slack.booking.slots import read_span
 from bot.slack.text import escape, strip_html, truncate, truncate_escaped
 from bot.store import open_store
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -109,13 +109,14 @@ def nearest(
     return out
 
 
-def read_when(text: str, tz: str, now: datetime) -> Any | None:
+def read_when(text: str, tz: str, now: datetime, languages: tuple[str, ...] = ()) -> Any | None:
     """`parse_when`, but text with no date at all gives None (an event name alone);
-    an impossible date ("feb 30") still raises DateParseError for the user to see."""
+    an impossible date ("feb 30") still raises DateParseError for the user to see.
+    `languages`: the settings' DATE_LANGUAGES (empty: the parser's default)."""
     from bot.dates import NoDateFound, parse_when
 
     try:
-        return parse_when(text, tz=tz, now=now)
+        return parse_when(text, tz=tz, now=now, languages=languages or None)
     except NoDateFound:
         return None
 
@@ -126,4 +127,3 @@ def parse_event_time(value: str, timezone: str) -> datetime:
 
 
 LOOKAHEAD_DAYS = 13
-SLOT_WINDOW = timedelta(days=LOOKAHEAD_DAYS)

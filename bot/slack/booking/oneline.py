@@ -79,7 +79,7 @@ async def book_line(
         user_tz = iana_or(me.timezone, "UTC")
         pick, text = take_host(text)  # `host:@hana`: a teammate's events; @x alone is the attendee
         who = extract_attendees(text)
-        when = read_when(who.rest, user_tz, deps.now())
+        when = read_when(who.rest, user_tz, deps.now(), deps.settings.date_languages)
         event_text = when.rest if when is not None else who.rest
         name, email = await resolve_attendee(deps, client, me, who.emails, who.mentions)
         tz = iana_or(when.timezone if when else None, user_tz)

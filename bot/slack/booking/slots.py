@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.dates.spans import read_span
 from bot.fluentbooking.models import Event
 from bot.slack import blocks, errors
 from bot.slack.booking import hosts
@@ -22,40 +22,7 @@ from bot.slack.origin import Origin
 from bot.slack.text import escape
 from bot.team.hostpick import take_host
 
-PERIODS = ("upcoming", "past", "all")
-NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "twenty": 20, "thirty": 30,
-}  # fmt: skip
-PAGE = 10
-MAX_PAGE = 40
 log = logging.getLogger(__name__)
-
-
-#: "next 2 weeks", "the next ten days", "coming 3 weeks", "this week": a span of days
-#: from today (the dates module reads one date or a part of a day, not these).
-_SPAN = re.compile(
-    r"\b(?:(?:the\s+)?(?:next|coming)\s+(\d{1,2}|" + "|".join(NUMBER_WORDS) + r")\s+"
-    r"(days?|weeks?)|this\s+week)\b",
-    re.IGNORECASE,
-)
-MAX_SPAN_DAYS = 60
-
-
-def read_span(text: str, today: date) -> tuple[str, date, date] | None:
-    """(the text without the span, first day, last day) when `text` names a span of days."""
-    found = _SPAN.search(text)
-    if found is None:
-        return None
-    rest = (text[: found.start()] + " " + text[found.end() :]).strip()
-    if found.group(2) is None:  # this week: today to Sunday
-        return rest, today, today + timedelta(days=6 - today.weekday())
-    raw = found.group(1).lower()
-    count = int(raw) if raw.isdigit() else NUMBER_WORDS[raw]
-    days = count * (7 if found.group(2).lower().startswith("week") else 1)
-    days = max(1, min(days, MAX_SPAN_DAYS))
-    return rest, today, today + timedelta(days=days - 1)
 
 
 async def slots(deps: Deps, client: Any, origin: Origin, text: str) -> None:
@@ -74,7 +41,11 @@ async def slots(deps: Deps, client: Any, origin: Origin, text: str) -> None:
             return
         window: tuple[datetime, datetime] | None = None
         span = read_span(text, today_in(deps, tz))
-        when = None if span is not None else read_when(text, tz, deps.now())
+        when = (
+            None
+            if span is not None
+            else read_when(text, tz, deps.now(), deps.settings.date_languages)
+        )
         if span is not None:
             event_text, first, last = span
         elif when is not None:
