@@ -13,10 +13,12 @@ import hashlib
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.booking import truth
+from bot.booking.guard import Attempt, BookingGuard, BookingPending
 from bot.booking.result import BookingResult
 from bot.fluentbooking.models import Event
 from bot.team.service import record_origin
@@ -35,15 +37,6 @@ LOCATION_NAMES = {
     "ms_teams": "Microsoft Teams",
     "custom": "See the booking confirmation",
 }
-
-
-class BookingPending(Exception):
-    """Another request for the same intent is still working and did not finish in time."""
-
-    user_message = (
-        "This booking is already being made by another request. "
-        "Check `/bookings upcoming` in a minute before trying again."
-    )
 
 
 @dataclass(frozen=True)
@@ -81,44 +74,76 @@ class BookingIntent:
 class BookOutcome:
     result: BookingResult
     already: bool
+    recovered: bool = False  # the site booked although its answer was lost or refused
+    saved: bool = True  # False: the store failed after the site booked
+    deliveries: dict[str, dict[str, Any]] = field(default_factory=dict)  # the outbox items
+
+    @property
+    def to_announce(self) -> bool:
+        """This request must see the announcements delivered (a replay need not)."""
+        return not self.already or self.recovered
+
+
+def announcement_id(booking_id: int) -> str:
+    """The outbox item of a booking's DM, channel post and App Home refresh."""
+    return f"booking:{booking_id}:announce"
+
+
+__all__ = ["BookOutcome", "BookingIntent", "BookingPending", "BookingService"]
 
 
 class BookingService:
+    """The Slack flows' way to book: the intent's key and slot lock, the site's truth
+    after the create, the result and its announcement saved together (`BookingGuard`)."""
+
     def __init__(self, client: Any, store: Any, *, wait_seconds: float = 10.0) -> None:
         self.client = client
         self.store = store
         self.wait_seconds = wait_seconds
+        self.guard = BookingGuard(client, store, wait_seconds=wait_seconds)
 
     async def book(self, intent: BookingIntent) -> BookOutcome:
-        key = intent.key()
-        claim = await self.store.claim(key, wait_seconds=self.wait_seconds)
-        if not claim.owner:
-            if claim.result is None:
-                raise BookingPending()
-            return BookOutcome(BookingResult.from_dict(claim.result), already=True)
-        try:
-            booking = await self.client.create_booking(
-                intent.event.id, self._request(intent), event=intent.event
-            )
-        except BaseException:
-            await self.store.release(key)
-            raise
-        result = self._result(intent, booking)
-        try:
-            await self.store.complete(key, result.to_dict())
-        except Exception:  # the booking exists: never report it as failed
-            log.exception("booking %s created but its idempotency key was not saved", booking.id)
-        try:  # who booked it from Slack: the authorisation rule's "booker"
-            await record_origin(
-                self.store,
-                result.booking_id,
-                intent.user_id,
-                channel=intent.channel,
-                ts=str(int(time.time())),
-            )
-        except Exception:
-            log.exception("booking %s created but who booked it was not saved", booking.id)
-        return BookOutcome(result, already=False)
+        event = intent.event
+        start_utc = intent.start.astimezone(UTC)
+        calendar = getattr(event, "calendar_id", None)
+        unit = f"calendar:{calendar}" if calendar else f"event:{event.id}"
+        attempt = Attempt(
+            key=intent.key(),
+            slot=truth.slot_key(unit, start_utc),
+            email=intent.email,
+            start_utc=start_utc,
+            event_id=event.id,
+            create=lambda: self.client.create_booking(event.id, self._request(intent), event=event),
+        )
+
+        def outbox_for(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
+            item = announcement_id(int(result["booking_id"]))
+            return {item: {"user_id": intent.user_id, "result": result}}
+
+        guarded = await self.guard.book(
+            attempt,
+            to_result=lambda booking: self._result(intent, booking).to_dict(),
+            booking_id_of=_booking_id,
+            outbox_for=outbox_for,
+        )
+        if not guarded.already or guarded.recovered:
+            try:  # who booked it from Slack: the authorisation rule's "booker"
+                await record_origin(
+                    self.store,
+                    guarded.booking_id,
+                    intent.user_id,
+                    channel=intent.channel,
+                    ts=str(int(time.time())),
+                )
+            except Exception:
+                log.exception("booking %s made but who booked it was not saved", guarded.booking_id)
+        return BookOutcome(
+            BookingResult.from_dict(guarded.result),
+            already=guarded.already,
+            recovered=guarded.recovered,
+            saved=guarded.saved,
+            deliveries=guarded.outbox or outbox_for(guarded.result),
+        )
 
     @staticmethod
     def _request(intent: BookingIntent) -> Any:
@@ -160,3 +185,10 @@ class BookingService:
             calendar_id=getattr(booking, "calendar_id", None) or intent.event.calendar_id,
             location_type=getattr(booking, "location_type", None) or intent.event.location_type,
         )
+
+
+def _booking_id(result: dict[str, Any]) -> int | None:
+    try:
+        return int(result["booking_id"])
+    except (KeyError, TypeError, ValueError):
+        return None

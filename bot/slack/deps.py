@@ -123,6 +123,8 @@ class Deps:
     #: follow-up work yields to requests still waiting for their ack
     gate: AckGate = field(default_factory=AckGate, init=False)
     booking: BookingService = field(init=False)
+    #: the durable outbox of booking announcements (bot.store.outbox.Outbox), made on first use
+    outbox: Any = field(default=None, init=False)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set, init=False)
     _events: TTLCache[str, list[Event]] = field(
         default_factory=lambda: TTLCache(maxsize=1, ttl=EVENTS_TTL), init=False

@@ -14,10 +14,13 @@ from typing import Any
 
 from bot.booking.records import remember
 from bot.booking.result import BookingResult
+from bot.booking.service import announcement_id
 from bot.slack.booking.views.announcements import booked_dm, channel_post, host_dm
 from bot.slack.deps import Deps
 from bot.slack.fmt import iana_or
 from bot.slack.home import publish_home
+from bot.store import StoreError
+from bot.store.outbox import Outbox
 
 log = logging.getLogger(__name__)
 ORIGIN = "booking_origin"
@@ -27,56 +30,131 @@ _MISSING_CHANNEL = {"not_in_channel", "channel_not_found", "is_archived"}
 
 
 def after_booking(deps: Deps, client: Any, user_id: str, outcome: Any) -> None:
-    """Schedule the announcements and the Home refresh for a booking just made.
+    """Deliver the announcements and the Home refresh for a booking just made.
 
-    `outcome`: the BookingService's BookOutcome; a replay (`already`) announces nothing."""
-    if getattr(outcome, "already", False):
+    `outcome`: the BookingService's BookOutcome. Its outbox item was saved with the
+    booking (or, when the store failed, is delivered from memory and recorded later);
+    a replay of a booking already announced does nothing. Items left undelivered by a
+    failure (here or in a process that died) are retried first, at every booking."""
+    if not getattr(outcome, "to_announce", not getattr(outcome, "already", False)):
         return
-    deps.spawn(announce(deps, client, user_id, outcome.result))
+    deliveries = getattr(outcome, "deliveries", None) or {
+        announcement_id(outcome.result.booking_id): {
+            "user_id": user_id,
+            "result": outcome.result.to_dict(),
+        }
+    }
+    deps.spawn(
+        _deliver_all(
+            deps,
+            client,
+            deliveries,
+            saved=getattr(outcome, "saved", True),
+            queue=getattr(outcome, "recovered", False),
+        )
+    )
+
+
+def outbox_of(deps: Deps, client: Any) -> Outbox:
+    """The process's outbox, delivering through `client` (the app's Web API client)."""
+    if deps.outbox is None:
+
+        async def deliver(item_id: str, payload: dict[str, Any]) -> bool:
+            return await _deliver(deps, client, payload)
+
+        deps.outbox = Outbox(deps.store, deliver)
+    return deps.outbox
+
+
+async def _deliver_all(
+    deps: Deps,
+    client: Any,
+    deliveries: dict[str, dict[str, Any]],
+    *,
+    saved: bool,
+    queue: bool = False,
+) -> None:
+    """`queue`: a booking found on the site after a lost answer may never have been
+    queued; queue it first (a no-op when it was)."""
+    outbox = outbox_of(deps, client)
+    for item_id, payload in deliveries.items():
+        if saved and queue:
+            try:
+                await deps.store.outbox_add(item_id, payload)
+            except StoreError:
+                saved = False
+        if saved:
+            await outbox.deliver_now(item_id, payload)
+        else:
+            await outbox.deliver_unsaved(item_id, payload)
+    await outbox.run_due()  # what failed earlier, here or in a process that stopped
+
+
+async def _deliver(deps: Deps, client: Any, payload: dict[str, Any]) -> bool:
+    """One outbox item: True when done (or done before), False to try again later."""
+    result = BookingResult.from_dict(payload["result"])
+    return await _announce(deps, client, str(payload["user_id"]), result) != "dm failed"
 
 
 async def announce(deps: Deps, client: Any, user_id: str, result: BookingResult) -> bool:
     """Announce one booking, at most once. Returns True when this call announced it."""
+    return await _announce(deps, client, user_id, result) == "announced"
+
+
+async def _announce(deps: Deps, client: Any, user_id: str, result: BookingResult) -> str:
+    """ "announced", "already" (by another caller) or "dm failed" (nothing was posted;
+    the key is free again, so a retry announces it)."""
     key = f"announce:{result.booking_id}"
+    claimed = True
     try:
         claim = await deps.store.claim(key, ttl_seconds=ANNOUNCE_TTL, wait_seconds=0)
+    except Exception as exc:  # the booking stands: tell its people anyway
+        log.warning(
+            "booking %s: the store did not answer (%s); announcing it unrecorded",
+            result.booking_id,
+            type(exc).__name__,
+        )
+        claimed = False
+    else:
+        if not claim.owner:
+            log.info("booking %s was announced already", result.booking_id)
+            return "already"
+    await _record_origin(deps, user_id, result, None, None)
+    try:
+        await remember(deps.store, user_id, result, deps.now())
     except Exception:
-        log.exception("booking %s: could not claim its announcement", result.booking_id)
-        return False
-    if not claim.owner:
-        log.info("booking %s was announced already", result.booking_id)
-        return False
-    done: dict[str, Any] = {"dm": False, "channel": None}
+        log.warning("booking %s: could not remember it for App Home", result.booking_id)
+    done: dict[str, Any] = {"dm": await _dm(deps, client, user_id, result), "channel": None}
+    if not done["dm"]:
+        if claimed:
+            await _quietly(deps.store.release(key), result.booking_id, "released")
+        return "dm failed"
     host: str | None = None
     try:
-        await _record_origin(deps, user_id, result, None, None)
-        try:
-            await remember(deps.store, user_id, result, deps.now())
-        except Exception:
-            log.warning("booking %s: could not remember it for App Home", result.booking_id)
-        done["dm"] = await _dm(deps, client, user_id, result)
-        try:
-            host = await deps.host_member(client, result.calendar_id)
-        except Exception:
-            log.warning("booking %s: could not find its host in Slack", result.booking_id)
-        if host is not None and host != user_id:  # a host booking themselves: one DM
-            done["host_dm"] = await _dm_host(deps, client, host, user_id, result)
-        channel = getattr(deps.settings, "booking_notify_channel", None)
-        if channel:
-            ts = await _post_channel(client, channel, user_id, result)
-            done["channel"] = ts is not None
-            if ts is not None:
-                await _record_origin(deps, user_id, result, channel, ts)
-    finally:
-        try:
-            await deps.store.complete(key, done)
-        except Exception:
-            log.warning("booking %s: announcement done but not recorded", result.booking_id)
-
+        host = await deps.host_member(client, result.calendar_id)
+    except Exception:
+        log.warning("booking %s: could not find its host in Slack", result.booking_id)
+    if host is not None and host != user_id:  # a host booking themselves: one DM
+        done["host_dm"] = await _dm_host(deps, client, host, user_id, result)
+    channel = getattr(deps.settings, "booking_notify_channel", None)
+    if channel:
+        ts = await _post_channel(client, channel, user_id, result)
+        done["channel"] = ts is not None
+        if ts is not None:
+            await _record_origin(deps, user_id, result, channel, ts)
+    if claimed:
+        await _quietly(deps.store.complete(key, done), result.booking_id, "recorded")
     await publish_home(deps, client, user_id)
     if host is not None and host != user_id:
         await publish_home(deps, client, host)
-    return True
+    return "announced"
+
+
+async def _quietly(call: Any, booking_id: int, what: str) -> None:
+    try:
+        await call
+    except Exception:
+        log.warning("booking %s: announcement not %s", booking_id, what)
 
 
 async def _dm_host(deps: Deps, client: Any, host: str, booker: str, result: BookingResult) -> bool:

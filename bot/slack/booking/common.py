@@ -127,3 +127,17 @@ def parse_event_time(value: str, timezone: str) -> datetime:
 
 
 LOOKAHEAD_DAYS = 13
+
+
+def taken_phrase(exc: BaseException) -> str:
+    """How a time that could not be booked was lost, to follow "10:00 AM on Tue, Jan 7"."""
+    from bot.booking.guard import SlotBusy, TakenAtSameMoment
+
+    if isinstance(exc, TakenAtSameMoment):
+        return (
+            "was booked by someone else at the same moment, and theirs came first, "
+            "so yours was cancelled."
+        )
+    if isinstance(exc, SlotBusy):
+        return "is being booked by someone else right now."
+    return "was just taken."

@@ -18,6 +18,7 @@ from bot.slack.booking.common import (
     Prefill,
     fetch_slots,
     parse_event_time,
+    taken_phrase,
     today_in,
 )
 from bot.slack.booking.form_input import (
@@ -276,6 +277,7 @@ async def _finish_later(client: Any, view_id: str, task: asyncio.Task[SubmitOutc
 async def _book(
     deps: Deps, client: Any, body: dict[str, Any], form: FormData, meta: BookingFormMeta
 ) -> SubmitOutcome:
+    from bot.booking.guard import SlotBusy, TakenAtSameMoment
     from bot.fluentbooking import SlotUnavailableError, ValidationError
 
     view = body["view"]
@@ -307,9 +309,10 @@ async def _book(
         )
         outcome = await deps.booking.book(intent)
         announce.after_booking(deps, client, user_id, outcome)
-        result_view = modal.result_view(outcome.result, meta, already=outcome.already)
+        already = outcome.already and not outcome.recovered  # found on the site: "Booked"
+        result_view = modal.result_view(outcome.result, meta, already=already)
         return SubmitOutcome({"response_action": "update", "view": result_view}, result_view)
-    except SlotUnavailableError:
+    except (SlotUnavailableError, TakenAtSameMoment, SlotBusy) as lost:
         taken = clock(parse_event_time(form.time_value or "", slots_tz))
         form_view = await _form_view_again(
             deps,
@@ -317,7 +320,7 @@ async def _book(
             meta,
             timezone=slots_tz,
             user_id=user_id,
-            slots_error=f"{taken} was just taken. Pick another free time.",
+            slots_error=f"{taken} {taken_phrase(lost)} Pick another free time.",
         )
         return SubmitOutcome({"response_action": "update", "view": form_view}, form_view)
     except ValidationError as exc:

@@ -19,6 +19,7 @@ from bot.slack.booking.common import (
     nearest,
     parse_event_time,
     read_when,
+    taken_phrase,
     today_in,
 )
 from bot.slack.booking.form import open_form
@@ -198,6 +199,7 @@ async def book_button(
     deps: Deps, client: Any, origin: Origin, value: SlotValue, *, message_ts: str | None
 ) -> None:
     """A Book button: create the booking once, answer in place of the buttons."""
+    from bot.booking.guard import SlotBusy, TakenAtSameMoment
     from bot.fluentbooking import SlotUnavailableError
 
     tz = iana_or(value.timezone, "UTC")
@@ -239,7 +241,7 @@ async def book_button(
         )
         try:
             outcome = await deps.booking.book(intent)
-        except SlotUnavailableError:
+        except (SlotUnavailableError, TakenAtSameMoment, SlotBusy) as lost:
             by_day = await fetch_slots(
                 deps,
                 event,
@@ -249,7 +251,7 @@ async def book_button(
                 intent.duration,
             )
             intro = (
-                f"{clock(start)} on {day_label(start.date())} was just taken. "
+                f"{clock(start)} on {day_label(start.date())} {taken_phrase(lost)} "
                 "The nearest free times:"
             )
             await origin.respond(
@@ -266,9 +268,10 @@ async def book_button(
             )
             return
         announce.after_booking(deps, client, origin.user_id, outcome)
-        result_blocks = modal.result_blocks(outcome.result, already=outcome.already)
-        text = ("Already booked: " if outcome.already else "Booked: ") + event.title
-        await origin.respond(text=text, blocks=result_blocks, replace_original=not outcome.already)
+        already = outcome.already and not outcome.recovered  # found on the site: "Booked"
+        result_blocks = modal.result_blocks(outcome.result, already=already)
+        text = ("Already booked: " if already else "Booked: ") + event.title
+        await origin.respond(text=text, blocks=result_blocks, replace_original=not already)
     except Exception as exc:
         await errors.tell(origin.respond, exc, action="booking a slot")
 
