@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -39,7 +39,7 @@ RECONCILE_WAITS = (0.0, 1.0, 2.0, 4.0)
 MAX_REBOOKS = 5  # remembered bookings found gone, one after another, before giving up
 #: a racing create can land just after our read-back: the slot is read once more, this
 #: long after, and later bookings found there are cancelled (ours, being first, stands)
-RECHECK_SECONDS = 2.0
+RECHECK_SECONDS = 0.5
 
 
 class BookingPending(Exception):
@@ -121,7 +121,10 @@ class BookingGuard:
         outbox_delay: float = 30.0,
         recheck_seconds: float | None = RECHECK_SECONDS,
         sleep: Callable[[float], Awaitable[Any]] | None = None,
+        spawn: Callable[[Coroutine[Any, Any, None]], Any] | None = None,
     ) -> None:
+        """`spawn` runs the background re-read of each new booking's slot (the caller's
+        task keeper, so its shutdown waits for it); by default a task of our own."""
         self.client = client
         self.store = store
         self.wait_seconds = wait_seconds
@@ -130,6 +133,7 @@ class BookingGuard:
         self.recheck_seconds = recheck_seconds
         self._sleep = sleep
         self._rechecks: set[asyncio.Task[None]] = set()
+        self._spawn = spawn
 
     async def book(
         self,
@@ -186,6 +190,9 @@ class BookingGuard:
 
     def _recheck_later(self, booking: Any) -> None:
         if self.recheck_seconds is None:
+            return
+        if self._spawn is not None:
+            self._spawn(self._recheck(booking))
             return
         task = asyncio.create_task(self._recheck(booking), name=f"recheck-{booking.id}")
         self._rechecks.add(task)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -96,11 +97,18 @@ class BookingService:
     """The Slack flows' way to book: the intent's key and slot lock, the site's truth
     after the create, the result and its announcement saved together (`BookingGuard`)."""
 
-    def __init__(self, client: Any, store: Any, *, wait_seconds: float = 10.0) -> None:
+    def __init__(
+        self,
+        client: Any,
+        store: Any,
+        *,
+        wait_seconds: float = 10.0,
+        spawn: Callable[[Coroutine[Any, Any, None]], Any] | None = None,
+    ) -> None:
         self.client = client
         self.store = store
         self.wait_seconds = wait_seconds
-        self.guard = BookingGuard(client, store, wait_seconds=wait_seconds)
+        self.guard = BookingGuard(client, store, wait_seconds=wait_seconds, spawn=spawn)
 
     async def book(self, intent: BookingIntent) -> BookOutcome:
         event = intent.event

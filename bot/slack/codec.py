@@ -110,13 +110,16 @@ def _from_data(cls: type[W], data: dict[str, Any]) -> W:
     if data.get("kind") != cls.KIND:
         raise WireError(f"kind {data.get('kind')!r} where {cls.KIND!r} expected")
     hints = typing.get_type_hints(cls)
-    fields = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    all_fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    fields = {f.name for f in all_fields}
+    # a field added later with a default may be absent from a value made before it
+    required = {f.name for f in all_fields if f.default is dataclasses.MISSING}
     given = set(data) - {"v", "kind"}
-    if given != fields:
-        missing, unknown = sorted(fields - given), sorted(given - fields)
+    if not required <= given <= fields:
+        missing, unknown = sorted(required - given), sorted(given - fields)
         raise WireError(f"{cls.KIND}: missing {missing}, unknown {unknown}")
     values = {}
-    for name in fields:
+    for name in fields & given:
         try:
             values[name] = _from_wire(hints[name], data[name])
         except (TypeError, ValueError) as exc:
@@ -194,6 +197,8 @@ class SlotValue(WireValue):
     duration: int | None
     name: str
     email: str
+    phone: str = ""  # typed in the line ("phone +1 555 0100"), for events that need one
+    address: str = ""
 
     def __post_init__(self) -> None:
         _positive(self.event_id, "event_id")

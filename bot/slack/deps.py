@@ -142,7 +142,7 @@ class Deps:
     team: TeamService = field(init=False)
 
     def __post_init__(self) -> None:
-        self.booking = BookingService(self.fb, self.store)
+        self.booking = BookingService(self.fb, self.store, spawn=self.spawn)
         self.team = TeamService(
             self.fb,
             self.store,

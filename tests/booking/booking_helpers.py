@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from bot.demo.stack import LocalStack
 from bot.fluentbooking import BookingRequest, FluentBookingClient
 from bot.fluentbooking.models import Booking
 from bot.sandbox import Sandbox
 
 NOW = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)  # a Monday, 07:00 in New York
 
+NOTIFY = "C_BOOKINGS"  # the announcement channel of the stack tests
 ZONE = "America/New_York"
 EVENT = 2  # "In-Person Meeting" needs an address; 3 "Product Demo" needs nothing
 DEMO = 3
@@ -42,3 +44,7 @@ def make_client(sandbox: Sandbox, **kwargs: Any) -> FluentBookingClient:
     options: dict[str, Any] = {"clock": lambda: NOW, "backoff_base": 0.01, "read_timeout": 5.0}
     options.update(kwargs)
     return FluentBookingClient(sandbox.url, sandbox.username, sandbox.app_password, **options)
+
+
+def dms(stack: LocalStack, user: str) -> list[dict[str, Any]]:
+    return [m for m in stack.slack.messages(user) if m.get("user") == stack.slack.bot_user_id]

@@ -3,17 +3,19 @@ with a real SQLite store file."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from support.leaks import register_secret
+from support.leaks import register_secret, register_stack_secrets
 
+from bot.demo.stack import LocalStack, start_local_stack
 from bot.fluentbooking import FluentBookingClient
 from bot.sandbox import Sandbox, start_sandbox
 from bot.store import Store, open_store
 
-from .booking_helpers import NOW, make_client
+from .booking_helpers import NOTIFY, NOW, make_client
 
 
 @pytest.fixture
@@ -39,3 +41,13 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
         yield opened
     finally:
         await opened.close()
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[LocalStack]:
+    fb = {"backoff_base": 0.0, "backoff_max": 0.0, "max_retries": 1, "read_timeout": 2.0}
+    with start_local_stack(tmp_path, fb_kwargs=fb) as running:
+        register_stack_secrets(running)
+        running.slack.add_channel(NOTIFY, "bookings", member=True)
+        running.deps.settings = dataclasses.replace(running.settings, booking_notify_channel=NOTIFY)
+        yield running

@@ -5,35 +5,23 @@ deleted under the bot."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import os
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support.leaks import register_stack_secrets
 from support.slack_text import all_text
 
-from bot.demo.stack import LocalStack, start_local_stack
+from bot.demo.stack import LocalStack
 from bot.fluentbooking import FluentBookingClient
 from bot.localslack import U_ALICE
 from bot.slack.ids import ActionId
 
-NOTIFY = "C_BOOKINGS"
+from .booking_helpers import NOTIFY, dms
+
 CREATE = "/bookings/create/"
 LINE = "workshop jan 15 10am"  # event 7, Jordan Blake, London: a free slot on DEFAULT_NOW
-
-
-@pytest.fixture
-def stack(tmp_path: Path) -> Iterator[LocalStack]:
-    fb = {"backoff_base": 0.0, "backoff_max": 0.0, "max_retries": 1, "read_timeout": 2.0}
-    with start_local_stack(tmp_path, fb_kwargs=fb) as running:
-        register_stack_secrets(running)
-        running.slack.add_channel(NOTIFY, "bookings", member=True)
-        running.deps.settings = dataclasses.replace(running.settings, booking_notify_channel=NOTIFY)
-        yield running
 
 
 def live_bookings(stack: LocalStack) -> list[tuple[int, str, str]]:
@@ -43,10 +31,6 @@ def live_bookings(stack: LocalStack) -> list[tuple[int, str, str]]:
             " WHERE status IN ('scheduled', 'pending') ORDER BY id"
         ).fetchall()
     return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
-
-
-def dms(stack: LocalStack, user: str) -> list[dict[str, Any]]:
-    return [m for m in stack.slack.messages(user) if m.get("user") == stack.slack.bot_user_id]
 
 
 async def confirm_message(stack: LocalStack, user: str, line: str = LINE) -> dict[str, Any]:

@@ -25,6 +25,7 @@ class Prefill:
     name: str | None = None
     email: str | None = None
     phone: str = ""
+    address: str = ""
     message: str = ""
 
     def to_value(self) -> PrefillValue:
@@ -141,3 +142,9 @@ def taken_phrase(exc: BaseException) -> str:
     if isinstance(exc, SlotBusy):
         return "is being booked by someone else right now."
     return "was just taken."
+
+
+def missing_details(event: Any, phone: str, address: str) -> list[str]:
+    """What the event needs that was not given ("phone", "address")."""
+    given = {"phone": phone.strip(), "address": address.strip()}
+    return [need for need in getattr(event, "requires", []) or [] if not given.get(need)]

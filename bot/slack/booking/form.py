@@ -152,6 +152,7 @@ async def open_form(
             email=prefill.email if prefill.email is not None else me.email,
         )
         state.phone, state.message = prefill.phone, prefill.message
+        state.address = prefill.address
         if not events:
             state.form_error = "The booking site has no bookable events right now."
         await client.views_update(

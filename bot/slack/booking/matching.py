@@ -24,6 +24,18 @@ class Attendees:
     emails: list[str] = field(default_factory=list)
     mentions: list[tuple[str, str | None]] = field(default_factory=list)  # (user id, name)
     rest: str = ""
+    phone: str = ""  # "phone +1 555 0100" typed in the line
+    address: str = ""  # "address 12 Main St, Springfield" (to the end of the line)
+
+
+#: "phone +1 555 0100", "tel: (555) 010-0199", or a bare international "+44 20 7946 0000"
+PHONE_IN_TEXT = re.compile(
+    r"(?:\b(?:phone|tel|telephone|mobile|cell)\b\s*(?:number)?\s*[:#]?\s*(\+?\d[\d ().-]{4,}\d)"
+    r"|(?<![\w])(\+\d[\d ().-]{6,}\d))",
+    re.IGNORECASE,
+)
+#: "address 12 Main St" or "at address: ..." up to the end of the line
+ADDRESS_IN_TEXT = re.compile(r"\b(?:at\s+)?address\b\s*[:]?\s*(.+)$", re.IGNORECASE)
 
 
 def extract_attendees(text: str) -> Attendees:
@@ -38,8 +50,19 @@ def extract_attendees(text: str) -> Attendees:
         found.emails.append(m.group(1))
         return " "
 
+    def take_phone(m: re.Match[str]) -> str:
+        if not found.phone:
+            found.phone = " ".join((m.group(1) or m.group(2)).split())
+        return " "
+
+    def take_address(m: re.Match[str]) -> str:
+        found.address = " ".join(m.group(1).split())[:300]
+        return " "
+
     rest = MENTION.sub(take_mention, text)
     rest = EMAIL_IN_TEXT.sub(take_email, rest)
+    rest = ADDRESS_IN_TEXT.sub(take_address, rest)
+    rest = PHONE_IN_TEXT.sub(take_phone, rest)
     found.rest = " ".join(rest.split())
     return found
 

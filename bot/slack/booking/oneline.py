@@ -16,6 +16,7 @@ from bot.slack.booking.common import (
     LOOKAHEAD_DAYS,
     Prefill,
     fetch_slots,
+    missing_details,
     nearest,
     parse_event_time,
     read_when,
@@ -42,7 +43,14 @@ async def resolve_attendee(
     if emails:
         return name_from_email(emails[0]), emails[0]
     if mentions:
-        other = await deps.profile(client, mentions[0][0])
+        try:
+            other = await deps.profile(client, mentions[0][0])
+        except Exception as exc:  # an unknown or deleted user: Slack says user_not_found
+            log.info("mention %s could not be looked up: %s", mentions[0][0], exc)
+            raise LookupError(
+                f"I can't find <@{mentions[0][0]}> in this workspace. "
+                "Type their email address instead."
+            ) from None
         if not other.email:
             raise LookupError(
                 f"I can't see the email of <@{mentions[0][0]}>. Type their email address instead."
@@ -84,7 +92,7 @@ async def book_line(
         event_text = when.rest if when is not None else who.rest
         name, email = await resolve_attendee(deps, client, me, who.emails, who.mentions)
         tz = iana_or(when.timezone if when else None, user_tz)
-        prefill = Prefill(timezone=tz, name=name, email=email)
+        prefill = Prefill(timezone=tz, name=name, email=email, phone=who.phone, address=who.address)
         if when is not None:
             prefill.day = when.start.astimezone(ZoneInfo(tz)).date()
             if when.granularity == "minute":
@@ -161,13 +169,23 @@ async def _offer_times(
         wanted = when.start.astimezone(zone)
         slot = next((s for s in by_day.get(wanted.date(), []) if s.start == wanted), None)
         if slot is not None:
-            if event.requires:  # a phone number or an address is needed: the form asks
+            if missing_details(event, prefill.phone, prefill.address):
+                # a phone number or an address is needed and was not typed: the form asks
                 await _open_or_offer(
                     deps, client, origin, prefill, "This meeting needs more details."
                 )
                 return
             await origin.respond(
-                **messages.confirm_slot(event, slot, tz, event.duration, name, email),
+                **messages.confirm_slot(
+                    event,
+                    slot,
+                    tz,
+                    event.duration,
+                    name,
+                    email,
+                    phone=prefill.phone if "phone" in event.requires else "",
+                    address=prefill.address if "address" in event.requires else "",
+                ),
                 replace_original=False,
             )
             return
@@ -212,7 +230,8 @@ async def book_button(
             )
             return
         start = parse_event_time(value.event_time, tz)
-        if event.requires:
+        phone, address = value.phone, value.address
+        if missing_details(event, phone, address):
             prefill = Prefill(
                 event_id=event.id,
                 duration=value.duration,
@@ -238,6 +257,8 @@ async def book_button(
             email=email,
             duration=value.duration,
             channel=origin.channel_id,
+            phone=phone or None,
+            address=address or None,
         )
         try:
             outcome = await deps.booking.book(intent)

@@ -32,7 +32,15 @@ MAX_DETAIL_OPTIONS = 100
 
 
 def slot_value(
-    event: Event, slot: SlotChoice, timezone: str, duration: int | None, name: str, email: str
+    event: Event,
+    slot: SlotChoice,
+    timezone: str,
+    duration: int | None,
+    name: str,
+    email: str,
+    *,
+    phone: str = "",
+    address: str = "",
 ) -> SlotValue:
     """What a Book button carries: enough to create the booking without asking again."""
     return SlotValue(
@@ -43,6 +51,8 @@ def slot_value(
         duration=duration,
         name=name,
         email=email,
+        phone=phone[:40],
+        address=address[:200],
     )
 
 
@@ -53,6 +63,9 @@ def confirm_slot(
     duration: int | None,
     name: str,
     email: str,
+    *,
+    phone: str = "",
+    address: str = "",
 ) -> dict[str, Any]:
     """'/book demo with ana@… tue 3pm' when that time is free: Book / Change."""
     minutes = duration or event.duration
@@ -62,7 +75,11 @@ def confirm_slot(
         f"*When:* {when_label(slot.start, slot.end, timezone)} · {duration_label(minutes)}",
         f"*Attendee:* {escape(name)} ({escape(email)})",
     ]
-    value = slot_value(event, slot, timezone, duration, name, email)
+    if phone:
+        lines.append(f"*Phone:* {escape(phone[:40])}")
+    if address:
+        lines.append(f"*Address:* {escape(address[:200])}")
+    value = slot_value(event, slot, timezone, duration, name, email, phone=phone, address=address)
     blocks = [
         section("\n".join(lines)),
         {

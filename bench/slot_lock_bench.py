@@ -1,0 +1,169 @@
+"""What the per-slot lock costs a booking: store round trips and time, with and without it.
+
+    python -m bench.slot_lock_bench [--quick] [--postgres URL]
+
+For each backend (a SQLite file; PostgreSQL when reachable) it runs the store's side of
+a booking, `claim` then `complete` (with the announcement outbox queued, as the booking
+service does), many times, once without a slot and once with `slot=`, and reports per
+booking: store round trips (calls that reached the database, `store.round_trips`) and
+the median / p95 time of the pair. Then N intents on N different slots at once (no
+contention: the lock must not serialise what does not collide), and N intents on one slot
+(contention: one at a time, by design).
+
+The Slack ack comes before any of this (the Book click is acknowledged first and the
+booking runs after). The last part shows it through the whole local stack (bot, Slack
+stand-in, sandbox): the ack time of a lone Book click, and of N members clicking Book on
+one slot at the same instant (the lock then makes N-1 of them wait, after their ack).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sqlite3
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from bot.store import Store, open_store
+
+DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+async def _one(store: Store, i: int, slot: str | None) -> float:
+    key = f"bench:{uuid.uuid4().hex}"
+    started = time.perf_counter()
+    claim = await store.claim(key, wait_seconds=30, slot=slot)
+    assert claim.owner
+    await store.complete(
+        key, {"booking_id": i}, outbox={f"dm:{key}": {"u": "U1"}}, outbox_delay=30.0
+    )
+    return (time.perf_counter() - started) * 1000
+
+
+async def _sequential(store: Store, n: int, with_slot: bool) -> tuple[float, list[float]]:
+    before = store.round_trips
+    times = [
+        await _one(store, i, f"slot:bench:{uuid.uuid4().hex}" if with_slot else None)
+        for i in range(n)
+    ]
+    return (store.round_trips - before) / n, times
+
+
+async def _parallel(store: Store, n: int, one_slot: bool) -> float:
+    slot = f"slot:bench:{uuid.uuid4().hex}"
+    started = time.perf_counter()
+    await asyncio.gather(*(_one(store, i, slot if one_slot else f"{slot}:{i}") for i in range(n)))
+    return (time.perf_counter() - started) * 1000
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+
+
+async def run_backend(name: str, url: str, schema: str | None, n: int, burst: int) -> None:
+    store = await open_store(url, schema=schema, poll_interval=0.005)
+    try:
+        await _one(store, 0, None)  # warm: the first claim also purges
+        print(f"\n{name}")
+        rows = []
+        for with_slot in (False, True):
+            trips, times = await _sequential(store, n, with_slot)
+            rows.append((with_slot, trips, statistics.median(times), _p95(times)))
+        for with_slot, trips, median, p95 in rows:
+            label = "with slot lock   " if with_slot else "without slot lock"
+            print(
+                f"  {label}: {trips:.2f} store round trips per booking, "
+                f"claim+complete median {median:.2f} ms, p95 {p95:.2f} ms"
+            )
+        spread = await _parallel(store, burst, one_slot=False)
+        print(f"  {burst} bookings on {burst} different slots at once: {spread:.0f} ms in all")
+        same = await _parallel(store, burst, one_slot=True)
+        print(f"  {burst} bookings on one slot at once (one at a time): {same:.0f} ms in all")
+    finally:
+        await store.close()
+
+
+async def ack_times(members: int) -> tuple[float, list[float], int]:
+    """Book-click ack times (ms): one member alone, then `members` on one slot at once;
+    and how many live bookings that slot ended with."""
+    from bot.demo.stack import start_local_stack
+    from bot.slack.ids import ActionId
+
+    with tempfile.TemporaryDirectory() as tmp, start_local_stack(Path(tmp)) as stack:
+        users = [f"U_B{i}" for i in range(members + 1)]
+        for i, user in enumerate(users):
+            stack.slack.add_user(user, name=f"b{i}", real_name=f"Bench {i}", email=f"b{i}@ex.com")
+
+        async def confirm(user: str, line: str) -> dict[str, Any]:
+            await stack.requester.command("/book", line, user)
+            stack.wait_idle()
+            return dict(stack.slack.ephemerals(user)[-1])
+
+        async def click(message: dict[str, Any], user: str) -> float:
+            started = time.perf_counter()
+            answer = await stack.requester.click(
+                message, action_id=ActionId.BOOK_SLOT.value, user_id=user
+            )
+            assert answer.status == 200
+            return (time.perf_counter() - started) * 1000
+
+        lone = await click(await confirm(users[0], "workshop jan 15 9am"), users[0])
+        stack.wait_idle()
+        messages = [await confirm(u, "workshop jan 15 10am") for u in users[1:]]
+        together = await asyncio.gather(
+            *(click(m, u) for m, u in zip(messages, users[1:], strict=True))
+        )
+        stack.wait_idle()
+        with sqlite3.connect(stack.sandbox.db_path) as db:
+            live = db.execute(
+                "SELECT COUNT(*) FROM bookings WHERE status IN ('scheduled', 'pending')"
+            ).fetchone()[0]
+        return lone, list(together), int(live) - 1
+
+
+async def main_async(args: argparse.Namespace) -> int:
+    n = 50 if args.quick else 400
+    burst = 10 if args.quick else 40
+    with tempfile.TemporaryDirectory() as tmp:
+        url = "sqlite:///" + str(Path(tmp) / "bench.sqlite3")
+        await run_backend("SQLite file", url, None, n, burst)
+    members = 5 if args.quick else 12
+    lone, together, live = await ack_times(members)
+    print("\nBook-click acks through the local stack (bot, Slack stand-in, sandbox)")
+    print(f"  one member alone: ack in {lone:.1f} ms")
+    print(
+        f"  {members} members on one slot at once: ack median {statistics.median(together):.1f}"
+        f" ms, max {max(together):.1f} ms; live bookings on that slot afterwards: {live}"
+    )
+    schema = "bench_" + uuid.uuid4().hex[:12]
+    try:
+        with psycopg.connect(args.postgres, connect_timeout=3) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.Error as exc:
+        print(f"\nPostgreSQL at {args.postgres}: not reachable ({exc}); skipped")
+        return 0
+    try:
+        await run_backend(f"PostgreSQL (schema {schema})", args.postgres, schema, n, burst)
+    finally:
+        with psycopg.connect(args.postgres, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer bookings")
+    parser.add_argument("--postgres", default=DEFAULT_PG, help="PostgreSQL URL")
+    args, _ = parser.parse_known_args(argv)
+    return asyncio.run(main_async(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
