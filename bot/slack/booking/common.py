@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -114,12 +114,25 @@ def read_when(text: str, tz: str, now: datetime, languages: tuple[str, ...] = ()
     """`parse_when`, but text with no date at all gives None (an event name alone);
     an impossible date ("feb 30") still raises DateParseError for the user to see.
     `languages`: the settings' DATE_LANGUAGES (empty: the parser's default)."""
-    from bot.dates import NoDateFound, parse_when
+    from bot.dates import DateParseError, NoDateFound, parse_when
 
     try:
-        return parse_when(text, tz=tz, now=now, languages=languages or None)
+        when = parse_when(text, tz=tz, now=now, languages=languages or None)
     except NoDateFound:
         return None
+    except OverflowError:  # a year the calendar cannot hold (9999 and beyond)
+        raise DateParseError("That date is too far ahead to book.") from None
+    latest = now.astimezone(UTC) + MAX_AHEAD
+    for moment in (when.start, when.end):
+        if moment is not None and moment.astimezone(UTC) > latest:
+            raise DateParseError(
+                f"{moment:%b %-d, %Y} is too far ahead: bookings open at most a few months ahead."
+            )
+    return when
+
+
+#: further ahead than any booking window: refused before any date arithmetic overflows
+MAX_AHEAD = timedelta(days=3 * 366)
 
 
 def parse_event_time(value: str, timezone: str) -> datetime:

@@ -240,6 +240,8 @@ async def book_button(
                 timezone=tz,
                 name=value.name,
                 email=value.email,
+                phone=phone,
+                address=address,
             )
             await _open_or_offer(deps, client, origin, prefill, "This meeting needs more details.")
             return
