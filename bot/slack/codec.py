@@ -59,9 +59,17 @@ class WireValue:
 
     KIND: ClassVar[str]
     LIMIT: ClassVar[int] = MAX_BUTTON_VALUE
+    #: fields (with defaults) left out of the wire while they hold their default
+    OPTIONAL: ClassVar[frozenset[str]] = frozenset()
 
     def encode(self) -> str:
-        fields = {f.name: _to_wire(getattr(self, f.name)) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+        fields = {
+            f.name: _to_wire(getattr(self, f.name))
+            for f in dataclasses.fields(self)  # type: ignore[arg-type]
+            # fields added later are left out while they hold their default, so values
+            # (and the views that carry them) stay as they were before the field existed
+            if f.name not in self.OPTIONAL or getattr(self, f.name) != f.default
+        }
         raw = json.dumps(
             {"v": VERSION, "kind": self.KIND, **fields},
             separators=(",", ":"),
@@ -112,8 +120,8 @@ def _from_data(cls: type[W], data: dict[str, Any]) -> W:
     hints = typing.get_type_hints(cls)
     all_fields = dataclasses.fields(cls)  # type: ignore[arg-type]
     fields = {f.name for f in all_fields}
-    # a field added later with a default may be absent from a value made before it
-    required = {f.name for f in all_fields if f.default is dataclasses.MISSING}
+    # an optional field (added later, with a default) may be absent from the wire
+    required = {f.name for f in all_fields if f.name not in cls.OPTIONAL}
     given = set(data) - {"v", "kind"}
     if not required <= given <= fields:
         missing, unknown = sorted(required - given), sorted(given - fields)
@@ -190,6 +198,7 @@ class SlotValue(WireValue):
     """A Book button (and the Change button beside it): enough to book without asking."""
 
     KIND: ClassVar[str] = "slot"
+    OPTIONAL: ClassVar[frozenset[str]] = frozenset({"phone", "address"})
     event_id: int
     event_time: str  # the site's slot string, sent back as it came
     start: datetime  # aware, in `timezone`

@@ -72,3 +72,24 @@ async def test_odd_input_gets_a_clear_answer(
     assert len(answer) > 20
     if "U123NOBODY" in text:
         assert "can't find" in answer and "email address" in answer, answer
+
+
+def test_a_book_button_carries_a_phone_only_when_one_was_typed() -> None:
+    import dataclasses
+    from datetime import UTC, datetime
+
+    from bot.slack.codec import SlotValue
+
+    plain = SlotValue(
+        event_id=1,
+        event_time="2025-01-15 10:00:00",
+        start=datetime(2025, 1, 15, 15, 0, tzinfo=UTC),
+        timezone="UTC",
+        duration=None,
+        name="Ana",
+        email="ana@acme.com",
+    )
+    assert "phone" not in plain.encode()  # buttons made before phones were carried decode
+    assert SlotValue.decode(plain.encode()) == plain
+    with_phone = dataclasses.replace(plain, phone="+1 555 0100")
+    assert SlotValue.decode(with_phone.encode()) == with_phone
