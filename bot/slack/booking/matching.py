@@ -110,7 +110,9 @@ def match_event(text: str, events: list[Event]) -> EventMatch:
     query = words(text)
     if not query or not events:
         return EventMatch(None, [])
-    if len(query) == 1 and query[0].isdigit():  # an event id typed as a number
+    if (
+        len(query) == 1 and query[0].isascii() and query[0].isdigit()
+    ):  # an event id typed as a number
         by_id = [e for e in events if e.id == int(query[0])]
         if by_id:
             return EventMatch(by_id[0], by_id)
