@@ -149,7 +149,10 @@ class BookingGuard:
             if claim.owner:
                 break
             if claim.result is None:  # still being made (or its maker died): ask the site
-                found = await self._find_own(attempt, (0.0,))
+                try:
+                    found = await self._find_own(attempt, (0.0,))
+                except truth.LookupFailed:
+                    found = None
                 if found is None:
                     raise SlotBusy() if claim.slot_busy else BookingPending()
                 return Guarded(to_result(found), found.id, already=True, recovered=True)
@@ -222,13 +225,20 @@ class BookingGuard:
             return await attempt.create(), False
         except BookingUncertainError as exc:
             log.warning("create answer lost (%s); looking the booking up", exc.detail)
-            found = await self._find_own(attempt, self.reconcile_waits)
+            try:
+                found = await self._find_own(attempt, self.reconcile_waits)
+            except truth.LookupFailed as failed:  # the site is down: say it honestly
+                log.warning("could not look the booking up either (%s)", failed)
+                raise exc from None
             if found is None:
                 raise BookingNotMade(detail=f"{exc.detail}; not found by {attempt.email}") from None
             log.info("the site made booking #%s although its answer was lost", found.id)
             return found, True
         except SlotUnavailableError:
-            found = await self._find_own(attempt, (0.0,))
+            try:
+                found = await self._find_own(attempt, (0.0,))
+            except truth.LookupFailed:
+                found = None
             if found is None:
                 raise
             log.info("slot taken by the member's own booking #%s", found.id)

@@ -12,6 +12,7 @@ the same moment, so their ids are adjacent).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -94,13 +95,28 @@ class SlotReading:
         return is_live(self.ours) and self.first is not None and self.first.id == self.ours.id  # type: ignore[union-attr]
 
 
-async def _quiet(call: Awaitable[Any]) -> Any:
+async def _quiet(call: Callable[[], Awaitable[Any]]) -> Any:
     """A read that may fail without failing the whole reading (logged)."""
     try:
-        return await call
+        return await call()
     except Exception as exc:
         log.info("read-back: %s", getattr(exc, "detail", None) or exc)
         return None
+
+
+async def _ours(client: SiteReader, created: BookingLike) -> BookingLike | None:
+    """Our booking as the site holds it: None when the site says it is gone; the created
+    booking itself when the site cannot tell now (a failed read is no lost booking)."""
+    from bot.fluentbooking.errors import NotFoundError
+
+    try:
+        held: BookingLike = await client.get_schedule(created.id)
+    except NotFoundError:
+        return None
+    except Exception as exc:
+        log.info("read-back of #%s: %s", created.id, getattr(exc, "detail", None) or exc)
+        return created
+    return held
 
 
 async def _around(client: SiteReader, start: datetime, end: datetime) -> list[Any]:
@@ -121,14 +137,14 @@ async def read_slot(client: SiteReader, created: BookingLike) -> SlotReading:
     """Read the slot of a booking just created, as the site holds it now."""
     start, end = created.start_utc, created.end_utc
     tasks: list[Awaitable[Any]] = [
-        _quiet(client.get_schedule(created.id)),
-        _quiet(client.find_bookings(email=created.email, start_utc=start)),
-        _quiet(_around(client, start, end)),
+        _ours(client, created),
+        _quiet(lambda: client.find_bookings(email=created.email, start_utc=start)),
+        _quiet(lambda: _around(client, start, end)),
     ]
     neighbours = [
         created.id + d for d in range(-NEIGHBOURS, NEIGHBOURS + 1) if d and created.id + d > 0
     ]
-    tasks += [_quiet(client.get_schedule(i)) for i in neighbours]
+    tasks += [_quiet(functools.partial(client.get_schedule, i)) for i in neighbours]
     ours, by_email, around, *near = await asyncio.gather(*tasks)
     calendar = _calendar(ours) or _calendar(created)
     rows: dict[int, Any] = {}
@@ -139,8 +155,6 @@ async def read_slot(client: SiteReader, created: BookingLike) -> SlotReading:
             rows[row.id] = row
     if ours is not None:
         rows[ours.id] = ours
-    elif created.id in rows:
-        ours = rows[created.id]
     live = sorted((r for r in rows.values() if is_live(r)), key=lambda r: r.id)
     return SlotReading(ours=ours, live=live)
 
@@ -196,6 +210,10 @@ async def cancel_all(client: SiteReader, ids: Iterable[int], reason: str) -> tup
     return tuple(done)
 
 
+class LookupFailed(Exception):
+    """The site could not be asked (down, erroring): whether the booking exists is unknown."""
+
+
 async def find_own(
     client: SiteReader,
     *,
@@ -208,15 +226,15 @@ async def find_own(
     """The member's live booking at `start_utc` (by attendee email), the first one made.
 
     `waits`: pauses before each look (a late create may land on the site a moment after
-    its answer was lost)."""
+    its answer was lost). Raises LookupFailed when the site cannot be asked."""
     for pause in waits:
         if pause:
             await sleep(pause)
         try:
             rows = await client.find_bookings(email=email, start_utc=start_utc)
-        except Exception as exc:
+        except Exception as exc:  # the site cannot tell now: no use waiting for it
             log.info("looking up %s at %s failed: %s", email, start_utc, exc)
-            continue
+            raise LookupFailed(str(getattr(exc, "detail", None) or exc)) from None
         mine = sorted(
             (
                 r
