@@ -104,6 +104,10 @@ async def _quiet(call: Callable[[], Awaitable[Any]]) -> Any:
         return None
 
 
+async def _read(client: SiteReader, booking_id: int) -> Any:
+    return await client.get_schedule(booking_id)
+
+
 async def _ours(client: SiteReader, created: BookingLike) -> BookingLike | None:
     """Our booking as the site holds it: None when the site says it is gone; the created
     booking itself when the site cannot tell now (a failed read is no lost booking)."""
@@ -144,7 +148,7 @@ async def read_slot(client: SiteReader, created: BookingLike) -> SlotReading:
     neighbours = [
         created.id + d for d in range(-NEIGHBOURS, NEIGHBOURS + 1) if d and created.id + d > 0
     ]
-    tasks += [_quiet(functools.partial(client.get_schedule, i)) for i in neighbours]
+    tasks += [_quiet(functools.partial(_read, client, i)) for i in neighbours]
     ours, by_email, around, *near = await asyncio.gather(*tasks)
     calendar = _calendar(ours) or _calendar(created)
     rows: dict[int, Any] = {}
