@@ -9,11 +9,12 @@ import pytest
 
 from bot.dates import DateParseError, parse_when
 
-from .corpus import HELDOUT, HELDOUT2, case_id, load, mismatch
+from .corpus import HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4, case_id, load, mismatch
 
 CORPUS_CASES = load()
 HELDOUT_CASES = load(HELDOUT)
 HELDOUT2_CASES = load(HELDOUT2)
+HELDOUT3_CASES = load(HELDOUT3)
 
 
 def _run(case: dict[str, Any]) -> dict[str, Any] | None:
@@ -48,6 +49,23 @@ def test_heldout2(case: dict[str, Any]) -> None:
     """Slack-style lines written after the parser, without reading its code."""
     problem = mismatch(case, _run(case))
     assert problem is None, problem
+
+
+@pytest.mark.parametrize("case", HELDOUT3_CASES, ids=case_id)
+def test_heldout3(case: dict[str, Any]) -> None:
+    """Issue 17's forms in five languages (written before its fixes)."""
+    problem = mismatch(case, _run(case))
+    assert problem is None, problem
+
+
+def test_heldout4_is_never_silently_wrong_and_at_least_95_percent_right() -> None:
+    """The set written after issue 17's fixes: measured as a whole, not tuned case by case."""
+    cases = load(HELDOUT4)
+    results = [(case, _run(case)) for case in cases]
+    wrong = [c["text"] for c, got in results if got is not None and mismatch(c, got)]
+    right = sum(1 for c, got in results if mismatch(c, got) is None)
+    assert wrong == []
+    assert right >= 0.95 * len(cases)
 
 
 def test_every_dst_case_is_flagged() -> None:
