@@ -35,6 +35,7 @@ _SHAPES = re.compile(
     r")(?![\w/:])"
     r"|(?<![\w])[ap]\.m\.(?![\w])"
     r"|(?<![\w])(?:first|second|third|fourth|fifth|last)(?=\s*\x00)"  # "second thursday"
+    r"|(?<![\w])the\s+(?:\w+-)?(?:first|second|third|\w+th)\s+of(?![\w])"  # "the twelfth of"
     r"|(?<![\w/])(?:africa|america|antarctica|asia|atlantic|australia|europe|indian|pacific|etc)"
     r"/[\w+-]+"
 )

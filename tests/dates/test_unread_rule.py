@@ -59,7 +59,7 @@ TIMES = {
     "en": [
         ("at 3pm", time(15)), ("at 10:30", time(10, 30)), ("at 14:05:30", time(14, 5, 30)),
         ("2:15 pm", time(14, 15)), ("at noon", time(12)), ("at half two", time(14, 30)),
-        ("3 in the afternoon", time(15)), ("at 8h10 PM", time(20, 10)),
+        ("at 8h10 PM", time(20, 10)),
     ],
     "es": [
         ("a las 15:00", time(15)), ("a las 10:30", time(10, 30)),
