@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
+
 from bot.fluentbooking.models import Event
 from bot.slack.deps import Deps
 from bot.team.access import normal_email
@@ -19,7 +21,13 @@ async def events_of(deps: Deps, client: Any, pick: HostPick, events: list[Event]
     """The events of the calendars `pick` hosts (by the same identity rule as everywhere)."""
     directory = await deps.directory()
     if pick.user_id:
-        them = await deps.profile(client, pick.user_id)
+        try:
+            them = await deps.profile(client, pick.user_id)
+        except SlackApiError as exc:  # an unknown or deleted user: Slack says user_not_found
+            raise NoSuchHost(
+                f"I can't find that member ({pick.user_id}) in this workspace. "
+                "Name a teammate with an @mention from the member list."
+            ) from exc
         calendars = directory.hosted_by(pick.user_id, them.email)
         who = them.name or "That member"
     elif pick.email:
