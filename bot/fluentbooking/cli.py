@@ -7,6 +7,8 @@
     python -m bot api bookings [--period upcoming|past|all|...] [--host]
     python -m bot api integration get KEY
     python -m bot api integration set KEY FIELD=VALUE ...
+    python -m bot api booking|cancel|reschedule|approve|decline|mark ID ...
+                           (see bot.fluentbooking.lifecycle_cli)
 
 The connection comes from FLUENTBOOKING_URL, FLUENTBOOKING_USERNAME and
 FLUENTBOOKING_APP_PASSWORD. Readable tables by default; ``--json`` prints one JSON
@@ -38,6 +40,7 @@ from bot.config import ConfigError, Settings
 from bot.masking import mask_integration, mask_settings
 from bot.tzdb import canonical_zone
 
+from . import lifecycle_cli
 from .client import BookingRequest, FluentBookingClient
 from .errors import FluentBookingError
 from .integration_values import kept_fields, typed_like
@@ -67,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     sub.add_parser("events", parents=[common], help="list bookable events")
+    lifecycle_cli.add_parsers(sub, common)
 
     slots = sub.add_parser("slots", parents=[common], help="free slots of an event")
     slots.add_argument("event_id", type=int)
@@ -129,7 +133,8 @@ def main(argv: list[str], *, client_factory: ClientFactory | None = None) -> int
     try:
         data, text = asyncio.run(_run(client, args))
     except FluentBookingError as exc:
-        return _fail(exc.kind, exc.user_message, as_json, extra=exc.to_dict())
+        extra = {**exc.to_dict(), **lifecycle_cli.error_extra(exc)}
+        return _fail(exc.kind, exc.user_message, as_json, extra=extra)
     if as_json:
         print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
@@ -150,6 +155,8 @@ def _fail(
 
 async def _run(client: FluentBookingClient, args: argparse.Namespace) -> tuple[Any, str]:
     async with client:
+        if args.command in lifecycle_cli.COMMANDS:
+            return await lifecycle_cli.run(client, args)
         if args.command == "events":
             events = await client.list_events()
             rows = [_event_json(e) for e in events]

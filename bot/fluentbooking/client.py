@@ -32,8 +32,25 @@ from .errors import (
     BadResponseError,
     CreateUnreadableError,
     EventClosedError,
+    FluentBookingError,
+    NotChangedError,
     NotFoundError,
+    RefusedError,
+    ServerError,
+    SiteTimeoutError,
     ValidationError,
+)
+from .lifecycle import (
+    RESULT_STATUS,
+    VERBS,
+    Change,
+    ajax_url,
+    booking_id_param,
+    describe_status,
+    new_start,
+    refusal,
+    reschedule_form,
+    status_body,
 )
 from .models import (
     Activity,
@@ -57,6 +74,7 @@ from .payloads import (
     BookingRequest,
     booking_payload,
     check_period,
+    check_window,
     check_zone,
     checked_attendee,
     month_starts,
@@ -131,6 +149,8 @@ class FluentBookingClient:
         )
         self._slots_route_missing = False
         self._warned_unread_times = False
+        #: calendar id -> the host's email, from GET /calendars (only a cache)
+        self._owners: TTLCache[str, dict[int, str]] = TTLCache(maxsize=1, ttl=300.0)
 
     @classmethod
     def from_settings(cls, settings: Settings, **kwargs: Any) -> FluentBookingClient:
@@ -497,19 +517,185 @@ class FluentBookingClient:
             found.append(booking)
         return sorted(found, key=lambda b: b.id)
 
-    async def cancel_booking(self, booking_id: int, reason: str) -> Booking:
-        """Cancel a booking (PUT /schedules/{id}, status cancelled, with `cancel_reason`),
-        then read it back: the site's answer never says what happened. Never retried;
-        never sends `scheduled` (on a cancelled booking that re-books with no slot check).
-        Returns the booking as the site holds it afterwards."""
-        booking_id = _id(booking_id)
-        body = {"column": "status", "value": "cancelled", "cancel_reason": reason or ""}
+    # --------------------------------------------------------------- lifecycle
+
+    async def get_booking(self, booking_id: int) -> Booking:
+        """One booking as the site holds it now (GET /schedules/{id})."""
+        return await self.get_schedule(booking_id_param(booking_id))
+
+    async def booking_host_email(self, booking: Booking) -> str | None:
+        """The email of the WordPress user hosting the booking's calendar, when the
+        site's calendar list says it (GET /calendars, cached briefly)."""
+        if booking.calendar_id is None:
+            return None
+        owners = await self._calendar_owner_emails()
+        return owners.get(booking.calendar_id)
+
+    async def _calendar_owner_emails(self) -> dict[int, str]:
+        async def load() -> dict[int, str]:
+            owners: dict[int, str] = {}
+            page, last = 1, 1
+            while page <= min(last, MAX_CALENDAR_PAGES):
+                body = as_dict(
+                    await self._get("/calendars", [("page", str(page)), ("per_page", "50")])
+                )
+                container = as_dict(body.get("calendars"))
+                last = as_int(container.get("last_page"), 1) or 1
+                for row in as_list(container.get("data") or body.get("calendars")):
+                    row = as_dict(row)
+                    email = as_dict(row.get("user")).get("user_email") or row.get("user_email")
+                    calendar_id = as_int(row.get("id"))
+                    if calendar_id and isinstance(email, str) and email:
+                        owners[calendar_id] = email
+                page += 1
+            return owners
+
+        return await self._owners.get_or_load("owners", load)
+
+    async def cancel_booking(
+        self, booking_id: int, reason: str = "", *, strict: bool = False
+    ) -> Booking:
+        """Cancel (PUT status `cancelled` with `cancel_reason`, never retried), read back;
+        the attendee is emailed `reason`. Refused (RefusedError) unless the booking is
+        scheduled or pending: the site answers success to cancelling a completed one and
+        changes nothing. A booking already cancelled comes back as it is, or, `strict`,
+        as a RefusedError with `already` (the command line and Slack say so)."""
         try:
-            await self._request("PUT", f"/schedules/{booking_id}", json_body=body, retry=False)
-        except ValidationError as exc:
-            if "no changes" not in (exc.user_message or "").lower():
+            return await self._change_status(booking_id, Change.CANCEL, reason)
+        except RefusedError as exc:
+            if strict or not exc.already or exc.booking is None:
                 raise
-        return await self.get_schedule(booking_id)
+            return exc.booking
+
+    async def approve_booking(self, booking_id: int) -> Booking:
+        """Approve a pending booking. Refused for any other status: `scheduled` on a
+        cancelled booking re-books it with no slot check."""
+        return await self._change_status(booking_id, Change.APPROVE)
+
+    async def decline_booking(self, booking_id: int, reason: str = "") -> Booking:
+        """Decline (reject) a pending booking; the attendee is emailed `reason`. Refused
+        for any other status: the site answers success and changes nothing."""
+        return await self._change_status(booking_id, Change.DECLINE, reason)
+
+    async def mark_booking(self, booking_id: int, outcome: str) -> Booking:
+        """Record a past meeting as `completed` or `no_show`."""
+        if outcome not in (Change.COMPLETED, Change.NO_SHOW):
+            raise ValidationError(
+                f"{outcome!r} is not an outcome; use completed or no_show.",
+                fields={"outcome": "unknown"},
+            )
+        return await self._change_status(booking_id, Change(outcome))
+
+    async def _change_status(self, booking_id: int, change: Change, reason: str = "") -> Booking:
+        before = await self.get_booking(booking_id)
+        self._refuse(change, before)
+        path = f"/schedules/{before.id}"
+        wanted = RESULT_STATUS[change]
+        try:
+            await self._request("PUT", path, json_body=status_body(change, reason), retry=False)
+        except ValidationError as exc:
+            if "no changes" not in exc.user_message.lower():
+                raise
+            # another hand made a change between our read and our write: read what it was
+            after = await self.get_booking(before.id)
+            raise RefusedError(
+                f"Nothing was changed: the booking is already {describe_status(after.status)}.",
+                booking=after,
+                already=after.status == wanted,
+                detail=f"PUT {path}: {exc.detail}",
+            ) from None
+        except (SiteTimeoutError, ServerError, BadResponseError) as exc:
+            # the write may have happened: the site's state decides
+            after = await self._read_back(before.id, exc)
+            if after.status != wanted:
+                raise _unsure(exc, f"still {describe_status(after.status)}") from None
+            log.info("PUT %s failed (%s) but the booking is %s", path, exc.kind, wanted)
+            return after
+        after = await self.get_booking(before.id)
+        if after.status != wanted:
+            raise NotChangedError(
+                f"The booking site answered that the booking was {VERBS[change]}, but it is "
+                f"still {describe_status(after.status)}. Nothing changed; try again, or "
+                "change it on the site.",
+                booking=after,
+                detail=f"PUT {path} {wanted}: read back {after.status!r}",
+            )
+        return after
+
+    async def _read_back(self, booking_id: int, cause: FluentBookingError) -> Booking:
+        try:
+            return await self.get_booking(booking_id)
+        except FluentBookingError:
+            raise cause from None
+
+    def _refuse(self, change: Change, booking: Booking) -> None:
+        refused = refusal(change, booking.status, start_utc=booking.start_utc, now=self._clock())
+        if refused is not None:
+            raise RefusedError(
+                refused.message,
+                booking=booking,
+                already=refused.already,
+                detail=f"{change} refused for booking {booking.id} ({booking.status})",
+            )
+
+    async def reschedule_booking(
+        self,
+        booking: int | Booking,
+        start: datetime | str,
+        timezone: str,
+        reason: str = "",
+    ) -> Booking:
+        """Move a booking in place (same id and hash; the attendee and host get one
+        "rescheduled" email) through the site's own reschedule page (admin-ajax), which
+        checks the new time against the booking's event. `start`: aware, or
+        "YYYY-MM-DD HH:MM" in `timezone`. The booking is read back: the old time stays
+        unless the site really moved it."""
+        zone = check_zone(timezone)
+        when = new_start(start, zone)
+        current = booking if isinstance(booking, Booking) else await self.get_booking(booking)
+        self._refuse(Change.RESCHEDULE, current)
+        if when <= self._clock():
+            raise ValidationError(
+                "That time has already passed; pick a time in the future.",
+                fields={"time": "in the past"},
+            )
+        if current.event_id is None or not current.hash:
+            raise BadResponseError(detail=f"booking {current.id} has no event id or hash")
+        if when == current.start_utc:
+            raise RefusedError(
+                "The booking is already at that time.", booking=current, already=True
+            )
+        event = await self.event_info(current.event_id)
+        check_window(event, when, zone)
+        form = reschedule_form(current.hash, current.event_id, when, zone, reason)
+        url = ajax_url(self._transport.location)
+        try:
+            await self._transport.post_form(url, form)
+        except ValidationError as exc:
+            message = exc.user_message.lower()
+            if "can not reschedule" in message or "invalid rescheduling" in message:
+                after = await self._read_back(current.id, exc)
+                raise RefusedError(
+                    f"The booking site will not reschedule this booking (it is "
+                    f"{describe_status(after.status)}).",
+                    booking=after,
+                    detail=exc.detail,
+                ) from None
+            raise
+        except (SiteTimeoutError, ServerError, BadResponseError) as exc:
+            after = await self._read_back(current.id, exc)
+            if after.start_utc != when:
+                raise _unsure(exc, "still at its old time") from None
+            return after
+        after = await self.get_booking(current.id)
+        if after.start_utc != when or after.hash != current.hash:
+            raise NotChangedError(
+                "The booking site answered that the booking was rescheduled, but it still "
+                "shows the old time. Nothing changed; try again, or change it on the site.",
+                booking=after,
+                detail=f"reschedule {current.id}: read back {after.start_utc.isoformat()}",
+            )
+        return after
 
     # ------------------------------------------------------------ integrations
 
@@ -530,3 +716,16 @@ class FluentBookingClient:
             retry=False,
         )
         return plain_text(as_dict(body).get("message")) or "Settings saved."
+
+
+def _unsure(cause: FluentBookingError, now_shows: str) -> FluentBookingError:
+    """A write whose answer was lost: the read-back shows no change yet, but a slow site
+    may still make it, so say so instead of inviting a second attempt at once."""
+    if isinstance(cause, SiteTimeoutError):
+        return SiteTimeoutError(
+            f"The booking site did not answer in time. The booking is {now_shows} for now, "
+            "but the change may still go through: check it again in a minute before "
+            "trying again.",
+            detail=cause.detail,
+        )
+    return cause

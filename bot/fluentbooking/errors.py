@@ -9,6 +9,11 @@ and they are raised ``from None`` so httpx objects (which hold the request) are 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .models import Booking
+
 __all__ = [
     "AuthError",
     "BadResponseError",
@@ -18,7 +23,9 @@ __all__ = [
     "CreateUnreadableError",
     "EventClosedError",
     "FluentBookingError",
+    "NotChangedError",
     "NotFoundError",
+    "RefusedError",
     "ServerError",
     "SiteTimeoutError",
     "SlotUnavailableError",
@@ -168,6 +175,44 @@ class CreateServerError(ServerError, BookingUncertainError):
 
 class CreateUnreadableError(BadResponseError, BookingUncertainError):
     """A create answered 2xx with something that is not a booking."""
+
+
+class RefusedError(
+    FluentBookingError,
+    kind="refused",
+    message="That change does not fit this booking's state, so nothing was sent to the site.",
+):
+    """The client refused a change before writing: the site would take it silently or
+    wrongly (reject a booking that is not pending, re-schedule a cancelled one...).
+    ``booking`` is the booking as read from the site; ``already`` is True when it is
+    already in the state asked for."""
+
+    def __init__(
+        self,
+        user_message: str | None = None,
+        *,
+        booking: Booking | None = None,
+        already: bool = False,
+        detail: str = "",
+    ) -> None:
+        super().__init__(user_message, detail=detail)
+        self.booking = booking
+        self.already = already
+
+
+class NotChangedError(
+    FluentBookingError,
+    kind="not_changed",
+    message="The booking site answered, but the booking did not change.",
+):
+    """The site answered success (or "No changes found") yet the booking, read back,
+    is not as asked. ``booking`` is what the site now holds."""
+
+    def __init__(
+        self, user_message: str | None = None, *, booking: Booking | None = None, detail: str = ""
+    ) -> None:
+        super().__init__(user_message, detail=detail)
+        self.booking = booking
 
 
 #: every kind an error may have (the CLI's ``--json`` error kinds, less ``usage``)

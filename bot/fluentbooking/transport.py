@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -156,6 +157,41 @@ class Transport:
                 error = error_for(status, body, is_json, content, method, path, create)
             log.warning("%s", error.detail)
             raise error
+
+    async def post_form(self, url: str, form: dict[str, str]) -> Any:
+        """POST a form to a page of the site outside the REST API (admin-ajax) as the
+        guest those pages serve: no credentials go with it. Never retried (a write)."""
+        path = urlsplit(url).path
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(self.total_timeout):
+                response = await self.http.post(url, data=form, auth=httpx.Auth())
+                content = await response.aread()
+        except (httpx.TimeoutException, TimeoutError) as exc:
+            error: FluentBookingError = timeout_error(exc, "POST", path, False)
+            log.warning("POST %s failed: %s", path, error.detail)
+            raise error from None
+        except httpx.TransportError as exc:
+            error = connect_error(exc, "POST", path, False)
+            log.warning("POST %s failed: %s", path, error.detail)
+            raise error from None
+        status = response.status_code
+        log.info(
+            "POST %s (%s) -> %d in %.0f ms",
+            path,
+            form.get("action", "?"),
+            status,
+            (time.perf_counter() - started) * 1000,
+        )
+        body, is_json = decode(content)
+        if 200 <= status < 300 and is_json and isinstance(body, dict | list):
+            return body
+        if 300 <= status < 400:
+            error = redirect_error(response, "POST", path)
+        else:
+            error = error_for(status, body, is_json, content, "POST", path, False)
+        log.warning("%s", error.detail)
+        raise error
 
     def backoff(self, attempt: int) -> float:
         delay = min(self.backoff_max, self.backoff_base * (2 ** (attempt - 1)))

@@ -38,7 +38,7 @@ class Faults:
     retry_after: int | None = None  # Retry-After header on the faulty answer
     count: int | None = None  # apply to the next N matching requests, then clear
     path: str | None = None  # only requests whose path+query contains this
-    no_store: bool = False  # POST /integrations answers success but stores nothing
+    no_store: bool = False  # POST /integrations, PUT /schedules: success, nothing stored
     after: bool = False  # do the real work first, then misbehave (the write happened)
     drop: bool = False  # close the connection without an answer
     race: float = 0.0  # creates: seconds between the availability check and the insert

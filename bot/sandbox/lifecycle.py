@@ -174,6 +174,12 @@ class Lifecycle:
             self._activity(row, str(value), now, f"Status changed from {previous} to {value}")
         return StatusAnswer(200, UPDATED)
 
+    @staticmethod
+    def claimed_message(body: dict[str, Any]) -> str:
+        """The success message the site gives for this change (the `no_store` fault's)."""
+        value = body.get("value")
+        return CANCELLED if value == "cancelled" else REJECTED if value == "rejected" else UPDATED
+
     # -- the site's own pages (admin-ajax) ------------------------------------------
 
     def slot_free(
