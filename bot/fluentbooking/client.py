@@ -528,27 +528,19 @@ class FluentBookingClient:
         site's calendar list says it (GET /calendars, cached briefly)."""
         if booking.calendar_id is None:
             return None
-        owners = await self._calendar_owner_emails()
+        owners = await self.calendar_host_emails()
         return owners.get(booking.calendar_id)
 
-    async def _calendar_owner_emails(self) -> dict[int, str]:
+    async def calendar_host_emails(self) -> dict[int, str]:
+        """Calendar id -> the email of the WordPress user who owns it (the events'
+        `host_email`, from GET /calendars), cached 5 minutes."""
+
         async def load() -> dict[int, str]:
-            owners: dict[int, str] = {}
-            page, last = 1, 1
-            while page <= min(last, MAX_CALENDAR_PAGES):
-                body = as_dict(
-                    await self._get("/calendars", [("page", str(page)), ("per_page", "50")])
-                )
-                container = as_dict(body.get("calendars"))
-                last = as_int(container.get("last_page"), 1) or 1
-                for row in as_list(container.get("data") or body.get("calendars")):
-                    row = as_dict(row)
-                    email = as_dict(row.get("user")).get("user_email") or row.get("user_email")
-                    calendar_id = as_int(row.get("id"))
-                    if calendar_id and isinstance(email, str) and email:
-                        owners[calendar_id] = email
-                page += 1
-            return owners
+            return {
+                e.calendar_id: e.host_email
+                for e in await self.list_events()
+                if e.calendar_id and e.host_email
+            }
 
         return await self._owners.get_or_load("owners", load)
 

@@ -1,7 +1,7 @@
 """What the store keeps about a booking's life: the messages that show it, the last
 change made from the bot, and who booked it from Slack (written by the booking service).
 
-- `booking_messages`, key `str(booking_id)`: `{"messages": [{"channel", "ts", "surface"}]}`
+- `booking_messages`, key `str(booking_id)`: `{"messages": [{"channel", "ts", "surface", "user"}]}`
   — every message (DM, channel post) that shows the booking, so a change updates each.
 - `booking_changes`, key `str(booking_id)`: the last change made through the bot,
   `{"change", "status", "by", "at", "reason"}` — so a later click can say who did what.
@@ -34,9 +34,10 @@ class ShownMessage:
     channel: str
     ts: str
     surface: str  # "booker_dm" | "host_dm" | "channel" | ...
+    user: str = ""  # the reader of a DM (its buttons are that member's); "" in a channel
 
     def to_dict(self) -> dict[str, str]:
-        return {"channel": self.channel, "ts": self.ts, "surface": self.surface}
+        return {"channel": self.channel, "ts": self.ts, "surface": self.surface, "user": self.user}
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,14 @@ async def messages_of(store: Any, booking_id: int) -> list[ShownMessage]:
     found = []
     for raw in value.get("messages") or []:
         try:
-            found.append(ShownMessage(str(raw["channel"]), str(raw["ts"]), str(raw["surface"])))
+            found.append(
+                ShownMessage(
+                    str(raw["channel"]),
+                    str(raw["ts"]),
+                    str(raw["surface"]),
+                    str(raw.get("user") or ""),
+                )
+            )
         except (KeyError, TypeError):
             continue
     return found

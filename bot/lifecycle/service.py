@@ -98,7 +98,7 @@ def facts_of(booking: Booking, host_email: str | None, booked_by: str | None) ->
         calendar_id=booking.calendar_id,
         host_email=host_email,
         attendee_email=booking.email or None,
-        guest_emails=frozenset(),
+        guest_emails=frozenset(booking.guests),
         booked_by=booked_by,
     )
 
@@ -136,9 +136,9 @@ class LifecycleService:
         except FluentBookingError as exc:
             return Outcome(Result.FAILED, change, exc.user_message)
         if not await self.may(request.viewer, booking, change):
-            return Outcome(Result.FORBIDDEN, change, _forbidden(change), booking)
+            return Outcome(Result.FORBIDDEN, change, forbidden_message(change), booking)
         if request.seen is not None and not _same_state(request.seen, booking):
-            return await self._elsewhere(change, booking)
+            return await self.explain(change, booking)
         key = f"lifecycle:{booking.id}:{Seen(booking.status, booking.start_utc).token()}"
         claim = await self.store.claim(key, ttl_seconds=CLAIM_TTL, wait_seconds=self.claim_wait)
         if not claim.owner:
@@ -173,7 +173,7 @@ class LifecycleService:
             after = await self._send(request, booking)
         except RefusedError as exc:
             if exc.already and exc.booking is not None:
-                return await self._elsewhere(change, exc.booking)
+                return await self.explain(change, exc.booking)
             return Outcome(Result.REFUSED, change, exc.user_message, exc.booking or booking)
         except NotChangedError as exc:
             return Outcome(Result.FAILED, change, exc.user_message, exc.booking or booking)
@@ -220,9 +220,10 @@ class LifecycleService:
             return Outcome(Result.GONE, change, GONE_MESSAGE)
         except FluentBookingError as exc:
             return Outcome(Result.FAILED, change, exc.user_message)
-        return await self._elsewhere(change, booking)
+        return await self.explain(change, booking)
 
-    async def _elsewhere(self, change: Change, booking: Booking) -> Outcome:
+    async def explain(self, change: Change, booking: Booking) -> Outcome:
+        """The booking is no longer as the member saw it: say what happened, and who."""
         last = await records.last_change(self.store, booking.id)
         by = last.by if last is not None and last.status == booking.status else None
         who = f" by <@{by}>" if by else ""
@@ -246,7 +247,7 @@ BUSY_MESSAGE = (
 )
 
 
-def _forbidden(change: Change) -> str:
+def forbidden_message(change: Change) -> str:
     if change in (Change.APPROVE, Change.DECLINE):
         return "Only the host or an admin can approve or decline this booking."
     if change in (Change.COMPLETED, Change.NO_SHOW):
@@ -270,4 +271,5 @@ __all__ = [
     "Result",
     "Seen",
     "facts_of",
+    "forbidden_message",
 ]
