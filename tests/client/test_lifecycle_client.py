@@ -402,3 +402,21 @@ def test_cli_in_its_own_process(tmp_path, pytestconfig):
         assert [e.kind for e in box.emails_to("jo@example.net")] == ["rescheduled", "cancelled"]
     finally:
         box.stop()
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"status": 500},  # the site moved it, then failed to answer
+        {"drop": True},  # the site moved it, the connection dropped
+        {"latency": 1.5},  # the site moved it, the answer came too late
+    ],
+    ids=["5xx", "dropped", "late"],
+)
+async def test_a_lost_answer_after_the_move_is_judged_by_the_read_back(sandbox, fault):
+    async with _client(sandbox, read_timeout=0.5, total_timeout=0.8) as client:
+        made = await _book(client)
+        sandbox.set_faults(after=True, path="admin-ajax", count=1, **fault)
+        moved = await client.reschedule_booking(made.id, "2025-03-05 14:00", NY, "x")
+        assert moved.start_utc == datetime(2025, 3, 5, 19, 0, tzinfo=UTC)
+        assert (await client.get_booking(made.id)).start_utc == moved.start_utc
