@@ -197,7 +197,7 @@ class LifecycleService:
     async def _send(self, request: ChangeRequest, booking: Booking) -> Booking:
         change = request.change
         if change is Change.CANCEL:
-            result: Booking = await self.fb.cancel_booking(booking.id, request.reason)
+            result: Booking = await self.fb.cancel_booking(booking.id, request.reason, strict=True)
         elif change is Change.APPROVE:
             result = await self.fb.approve_booking(booking.id)
         elif change is Change.DECLINE:
