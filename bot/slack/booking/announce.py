@@ -10,11 +10,13 @@ finds the key taken and announces nothing.
 from __future__ import annotations
 
 import logging
+from datetime import UTC
 from typing import Any
 
 from bot.booking.records import remember
 from bot.booking.result import BookingResult
 from bot.booking.service import announcement_id
+from bot.slack import lifecycle
 from bot.slack.booking.views.announcements import booked_dm, channel_post, host_dm
 from bot.slack.deps import Deps
 from bot.slack.fmt import iana_or
@@ -138,7 +140,7 @@ async def _announce(deps: Deps, client: Any, user_id: str, result: BookingResult
         done["host_dm"] = await _dm_host(deps, client, host, user_id, result)
     channel = getattr(deps.settings, "booking_notify_channel", None)
     if channel:
-        ts = await _post_channel(client, channel, user_id, result)
+        ts = await _post_channel(deps, client, channel, user_id, result)
         done["channel"] = ts is not None
         if ts is not None:
             await _record_origin(deps, user_id, result, channel, ts)
@@ -162,9 +164,16 @@ async def _dm_host(deps: Deps, client: Any, host: str, booker: str, result: Book
     try:
         them = await deps.profile(client, host)
         opened = await client.conversations_open(users=host)
-        await client.chat_postMessage(
-            channel=opened["channel"]["id"],
-            **host_dm(result, booker, iana_or(them.timezone, "UTC")),
+        channel = opened["channel"]["id"]
+        body = host_dm(result, booker, iana_or(them.timezone, "UTC"))
+        buttons = lifecycle.host_buttons(
+            result.booking_id, result.status, result.start.astimezone(UTC), deps.now()
+        )
+        if buttons is not None:  # Approve / Decline when it waits, Reschedule, Cancel
+            body["blocks"].append(buttons)
+        answer = await client.chat_postMessage(channel=channel, **body)
+        await lifecycle.remember_shown(
+            deps, result.booking_id, channel, str(answer.get("ts") or ""), "host_dm", host
         )
         return True
     except Exception as exc:
@@ -182,8 +191,11 @@ async def _dm(deps: Deps, client: Any, user_id: str, result: BookingResult) -> b
         me = await deps.profile(client, user_id)
         opened = await client.conversations_open(users=user_id)
         channel = opened["channel"]["id"]
-        await client.chat_postMessage(
-            channel=channel, **booked_dm(result, iana_or(me.timezone, "UTC"))
+        body = booked_dm(result, iana_or(me.timezone, "UTC"))
+        _with_buttons(deps, body, result)
+        posted = await client.chat_postMessage(channel=channel, **body)
+        await lifecycle.remember_shown(
+            deps, result.booking_id, channel, str(posted.get("ts") or ""), "booker_dm", user_id
         )
         return True
     except Exception as exc:
@@ -210,12 +222,16 @@ async def _record_origin(
 
 
 async def _post_channel(
-    client: Any, channel: str, user_id: str, result: BookingResult
+    deps: Deps, client: Any, channel: str, user_id: str, result: BookingResult
 ) -> str | None:
     """The channel post's ts, or None when it could not be posted."""
     try:
-        answer = await client.chat_postMessage(channel=channel, **channel_post(result, user_id))
-        return str(answer.get("ts") or "")
+        body = channel_post(result, user_id)
+        _with_buttons(deps, body, result)
+        answer = await client.chat_postMessage(channel=channel, **body)
+        ts = str(answer.get("ts") or "")
+        await lifecycle.remember_shown(deps, result.booking_id, channel, ts, "channel")
+        return ts
     except Exception as exc:
         error = _slack_error(exc)
         if error in _MISSING_CHANNEL:
@@ -229,6 +245,15 @@ async def _post_channel(
         else:
             log.warning("booking %s not announced in %s: %s", result.booking_id, channel, error)
         return None
+
+
+def _with_buttons(deps: Deps, body: dict[str, Any], result: BookingResult) -> None:
+    """Cancel and Reschedule under the booking (each click is checked again)."""
+    buttons = lifecycle.booker_buttons(
+        result.booking_id, result.status, result.start.astimezone(UTC), deps.now()
+    )
+    if buttons is not None:
+        body["blocks"].append(buttons)
 
 
 def _slack_error(exc: BaseException) -> str:

@@ -1,8 +1,14 @@
-"""Booking lifecycle (room kept for it): cancel, reschedule, approve or decline, and mark
-a meeting completed or a no-show, from Slack, for the people `bot.team.access` allows.
+"""Booking lifecycle: cancel, reschedule, approve or decline, from Slack, for the people
+`bot.team.access` allows (see `flow`).
 
-Its listeners (buttons on booking rows, their modals), flows and pure views will live
-here; `register(app, deps)` is called by `bot.slack.app` and registers nothing yet.
+- `listeners`: the buttons (`lifecycle_*`) and their modals, registered by `register`;
+- `flow`: after the ack — read the site, check the rule, make the change once
+  (`bot.lifecycle.service`), update every message that shows the booking;
+- `views`: pure Block Kit builders (buttons, the booking card, the modals).
+
+The public face other features use: `booker_buttons` (Cancel / Reschedule on what the
+booker or a channel sees), `remember_shown` (a message that shows a booking, so a change
+updates it) and `tell_host_of_pending` (the host's DM with Approve / Decline).
 """
 
 from __future__ import annotations
@@ -10,7 +16,22 @@ from __future__ import annotations
 from typing import Any
 
 from bot.slack.deps import Deps
+from bot.slack.lifecycle import listeners
+from bot.slack.lifecycle.flow import (
+    booker_buttons,
+    host_buttons,
+    remember_shown,
+    tell_host_of_pending,
+)
+
+__all__ = [
+    "booker_buttons",
+    "host_buttons",
+    "register",
+    "remember_shown",
+    "tell_host_of_pending",
+]
 
 
 def register(app: Any, deps: Deps) -> None:
-    """Nothing to register yet."""
+    listeners.register(app, deps)

@@ -1,0 +1,516 @@
+"""The lifecycle buttons and modals, after the ack (see listeners.py).
+
+A click never trusts what Slack sends back: the booking is read from the site and the
+authorisation rule checked again (`bot.lifecycle.service`). Buttons that ask for more
+(Cancel, Decline: a reason; Reschedule: a new time) open a modal at once, with the
+trigger still fresh, and fill it after reading the site. Approve, Completed and No-show
+act at once. After a change every message that shows the booking (the booker's DM, the
+host's DM, the channel announcement: `bot.lifecycle.records`) is updated to the state
+read back from the site, saying who made it so; the member who clicked is told the
+outcome where they clicked (the modal, or an ephemeral message beside the booking).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.fluentbooking.errors import FluentBookingError, NotFoundError
+from bot.fluentbooking.lifecycle import Change
+from bot.fluentbooking.models import Booking
+from bot.lifecycle import records
+from bot.lifecycle.records import ShownMessage
+from bot.lifecycle.service import (
+    ACTION_FOR,
+    GONE_MESSAGE,
+    ChangeRequest,
+    LifecycleService,
+    Outcome,
+    Result,
+    Seen,
+    forbidden_message,
+)
+from bot.slack.deps import Deps
+from bot.slack.home import publish_home
+from bot.slack.lifecycle import views
+from bot.team.access import Viewer, allowed
+from bot.team.identity import CalendarOwner, HostDirectory
+
+log = logging.getLogger(__name__)
+
+RESCHEDULE_DAYS = 14  # how far the reschedule modal looks for the first free day
+
+
+async def is_admin(deps: Deps, client: Any, user_id: str) -> bool:
+    """BOOKING_ADMINS, or a workspace admin or owner (users.info), asked every time."""
+    if user_id in (getattr(deps.settings, "booking_admins", None) or ()):
+        return True
+    try:
+        found = await client.users_info(user=user_id)
+    except Exception as exc:
+        log.warning("could not check whether %s is an admin (%s)", user_id, type(exc).__name__)
+        return False
+    user = found.get("user") or {}
+    return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
+
+
+def service_of(deps: Deps) -> LifecycleService:
+    found = getattr(deps, "lifecycle", None)
+    if found is None:
+        found = LifecycleService(deps.fb, deps.store, clock=deps.now)
+        deps.lifecycle = found  # type: ignore[attr-defined]
+    return found
+
+
+async def viewer_for(deps: Deps, client: Any, user_id: str) -> Viewer:
+    """Who is clicking, as the rule needs it: profile email, admin, hosted calendars."""
+    profile = await deps.profile(client, user_id)
+    owners = await deps.fb.calendar_host_emails()
+    directory = HostDirectory(
+        [CalendarOwner(cid, "", email) for cid, email in owners.items()],
+        getattr(deps.settings, "booking_host_map", ()) or (),
+    )
+    return Viewer(
+        user_id=user_id,
+        email=profile.email or None,
+        is_admin=await is_admin(deps, client, user_id),
+        hosted_calendar_ids=directory.hosted_by(user_id, profile.email or None),
+    )
+
+
+async def allowed_changes(deps: Deps, viewer: Viewer, booking: Booking) -> list[Change]:
+    facts = await service_of(deps).facts(booking)
+    return [
+        c
+        for c in views.offered(booking.status, booking.start_utc, deps.now())
+        if allowed(viewer, facts, ACTION_FOR[c])
+    ]
+
+
+# -- what a click carries ---------------------------------------------------------------
+
+
+def _clicked(body: dict[str, Any]) -> tuple[Change, int, Seen] | None:
+    actions = body.get("actions") or []
+    if not actions:
+        return None
+    action = actions[0]
+    name = str(action.get("action_id") or "").removeprefix(views.ACTION_PREFIX)
+    try:
+        change = Change(name)
+        raw = json.loads(action.get("value") or "{}")
+        seen = Seen(str(raw["s"]), datetime.fromtimestamp(int(raw["t"]), UTC))
+        return change, int(raw["b"]), seen
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _origin(body: dict[str, Any]) -> dict[str, str]:
+    """Where the click happened: the message's channel and ts (none in App Home)."""
+    container = body.get("container") or {}
+    channel = (body.get("channel") or {}).get("id") or container.get("channel_id") or ""
+    ts = (body.get("message") or {}).get("ts") or container.get("message_ts") or ""
+    return {"c": str(channel), "m": str(ts)}
+
+
+async def _zone(deps: Deps, client: Any, user_id: str) -> str:
+    profile = await deps.profile(client, user_id)
+    try:
+        ZoneInfo(profile.timezone)
+        return profile.timezone
+    except (KeyError, ValueError):
+        return "UTC"
+
+
+# -- a button click ---------------------------------------------------------------------
+
+
+async def on_button(deps: Deps, client: Any, body: dict[str, Any]) -> None:
+    clicked = _clicked(body)
+    user_id = str((body.get("user") or {}).get("id") or "")
+    if clicked is None or not user_id:
+        log.warning("a lifecycle click without a readable value")
+        return
+    change, booking_id, seen = clicked
+    origin = _origin(body)
+    if change in (Change.CANCEL, Change.DECLINE, Change.RESCHEDULE):
+        await _open_modal(deps, client, body, user_id, change, booking_id, seen, origin)
+        return
+    viewer = await viewer_for(deps, client, user_id)
+    outcome = await service_of(deps).apply(ChangeRequest(booking_id, change, viewer, seen=seen))
+    await after_outcome(deps, client, outcome, booking_id)
+    if not outcome.changed:
+        await _tell(client, origin, user_id, outcome.message)
+
+
+async def _open_modal(
+    deps: Deps,
+    client: Any,
+    body: dict[str, Any],
+    user_id: str,
+    change: Change,
+    booking_id: int,
+    seen: Seen,
+    origin: dict[str, str],
+) -> None:
+    trigger = str(body.get("trigger_id") or "")
+    opened = await client.views_open(
+        trigger_id=trigger, view=views.working_view("Reading the booking from the site…")
+    )
+    view_id = opened["view"]["id"]
+    zone = await _zone(deps, client, user_id)
+    service = service_of(deps)
+    try:
+        booking = await service.read(booking_id)
+    except NotFoundError:
+        await _show(client, view_id, views.result_view(GONE_MESSAGE, None, zone, ok=False))
+        return
+    except FluentBookingError as exc:
+        await _show(client, view_id, views.result_view(exc.user_message, None, zone, ok=False))
+        return
+    viewer = await viewer_for(deps, client, user_id)
+    if not await service.may(viewer, booking, change):
+        message = forbidden_message(change)
+        await _show(client, view_id, views.result_view(message, booking, zone, ok=False))
+        return
+    if booking.status != seen.status or booking.start_utc != seen.start_utc:
+        told = await service.explain(change, booking)
+        await _show(client, view_id, views.result_view(told.message, booking, zone, ok=False))
+        return
+    meta = {
+        "b": booking.id,
+        "s": booking.status,
+        "t": int(booking.start_utc.timestamp()),
+        "z": zone,
+        **origin,
+    }
+    if change is Change.RESCHEDULE:
+        await _show(client, view_id, await _reschedule_view(deps, booking, zone, meta, None))
+    else:
+        await _show(client, view_id, views.reason_modal(change, booking, zone, meta))
+
+
+async def _reschedule_view(
+    deps: Deps, booking: Booking, zone: str, meta: dict[str, Any], day: date | None
+) -> dict[str, Any]:
+    """The booking's own event, its free times in the member's zone, from `day` (or the
+    first free day from tomorrow on)."""
+    error = None
+    times: list[datetime] = []
+    today = deps.now().astimezone(ZoneInfo(zone)).date()
+    first = day or today
+    last = first if day else first + timedelta(days=RESCHEDULE_DAYS)
+    try:
+        slots = await deps.fb.get_slots(
+            booking.event_id or 0,
+            start=first,
+            end=last,
+            timezone=zone,
+            duration=_minutes(booking),
+        )
+        for found_day, items in sorted(slots.by_date.items()):
+            starts = [s.start for s in items if s.start.astimezone(UTC) != booking.start_utc]
+            if starts:
+                first, times = found_day, starts
+                break
+    except FluentBookingError as exc:
+        error = exc.user_message
+    if day is not None:
+        first = day
+    return views.reschedule_modal(
+        booking, timezone=zone, day=first, times=times, metadata=meta, error=error
+    )
+
+
+def _minutes(booking: Booking) -> int | None:
+    minutes = int((booking.end_utc - booking.start_utc).total_seconds() // 60)
+    return minutes or None
+
+
+async def on_day_pick(deps: Deps, client: Any, body: dict[str, Any]) -> None:
+    view = body.get("view") or {}
+    meta = json.loads(view.get("private_metadata") or "{}")
+    picked = (body.get("actions") or [{}])[0].get("selected_date")
+    try:
+        day = date.fromisoformat(str(picked))
+        booking = await service_of(deps).read(int(meta["b"]))
+    except (ValueError, KeyError):
+        return
+    except FluentBookingError as exc:
+        await _show(client, view["id"], views.result_view(exc.user_message, None, "UTC", ok=False))
+        return
+    await _show(client, view["id"], await _reschedule_view(deps, booking, meta["z"], meta, day))
+
+
+# -- a modal submitted ------------------------------------------------------------------
+
+
+def submitted(body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    view = body.get("view") or {}
+    meta = json.loads(view.get("private_metadata") or "{}")
+    values = (view.get("state") or {}).get("values") or {}
+    return meta, values
+
+
+def reason_of(values: dict[str, Any]) -> str:
+    block = values.get(views.REASON_BLOCK) or {}
+    return str((block.get(views.REASON_ACTION) or {}).get("value") or "").strip()
+
+
+def new_time_of(values: dict[str, Any]) -> datetime | None:
+    for block_id, block in values.items():
+        if block_id.startswith(views.TIME_BLOCK):
+            chosen = (block.get(views.TIME_ACTION) or {}).get("selected_option") or {}
+            if chosen.get("value"):
+                return datetime.fromtimestamp(int(chosen["value"]), UTC)
+    return None
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """A modal's change made: the view to show, and what the messages must follow."""
+
+    view: dict[str, Any]
+    outcome: Outcome
+    booking_id: int
+    reason: str
+
+
+async def on_submit(deps: Deps, client: Any, body: dict[str, Any], change: Change) -> Submitted:
+    """Make the change a modal asked for; the listener shows the outcome in the modal."""
+    meta, values = submitted(body)
+    user_id = str((body.get("user") or {}).get("id") or "")
+    zone = str(meta.get("z") or "UTC")
+    seen = Seen(str(meta["s"]), datetime.fromtimestamp(int(meta["t"]), UTC))
+    viewer = await viewer_for(deps, client, user_id)
+    request = ChangeRequest(
+        int(meta["b"]),
+        change,
+        viewer,
+        reason=reason_of(values),
+        start=new_time_of(values) if change is Change.RESCHEDULE else None,
+        timezone=zone,
+        seen=seen,
+    )
+    outcome = await service_of(deps).apply(request)
+    view = views.result_view(outcome.message, outcome.booking, zone, ok=outcome.changed)
+    return Submitted(view, outcome, int(meta["b"]), request.reason)
+
+
+async def finish_later(
+    deps: Deps, client: Any, view_id: str, task: asyncio.Task[Submitted]
+) -> None:
+    """The site was slower than the ack: show the outcome when it comes."""
+    try:
+        done = await task
+    except Exception:
+        log.exception("a lifecycle change failed after its modal was acked")
+        await _show(client, view_id, views.result_view(FAILED_MESSAGE, None, "UTC", ok=False))
+        return
+    await _show(client, view_id, done.view)
+    await after_outcome(deps, client, done.outcome, done.booking_id, reason=done.reason)
+
+
+FAILED_MESSAGE = "Something went wrong on our side; nothing was changed. Try again in a moment."
+
+
+# -- every message that shows the booking -----------------------------------------------
+
+
+async def after_outcome(
+    deps: Deps, client: Any, outcome: Outcome, booking_id: int, *, reason: str = ""
+) -> None:
+    """Bring every recorded message showing the booking to what the site now holds."""
+    if outcome.booking is None or outcome.result not in (Result.DONE, Result.ALREADY):
+        return
+    booking = outcome.booking
+    last = await records.last_change(deps.store, booking_id)
+    current = last if last is not None and last.status == booking.status else None
+    by = outcome.by or (current.by if current else None)
+    change = outcome.change if outcome.changed else (Change(current.change) if current else None)
+    why = reason or (current.reason if current else "")
+    moved_from = outcome.previous_start
+    if outcome.changed and outcome.by:
+        # the member's App Home lists upcoming meetings: redraw it from the site
+        deps.spawn(publish_home(deps, client, outcome.by))
+    for shown in await records.messages_of(deps.store, booking_id):
+        try:
+            await client.chat_update(
+                channel=shown.channel,
+                ts=shown.ts,
+                **await shown_message(deps, client, booking, shown, change, by, why, moved_from),
+            )
+        except Exception as exc:
+            log.warning(
+                "booking %s: could not update a message in %s (%s)",
+                booking_id,
+                shown.channel,
+                type(exc).__name__,
+            )
+
+
+async def shown_message(
+    deps: Deps,
+    client: Any,
+    booking: Booking,
+    shown: ShownMessage,
+    change: Change | None,
+    by: str | None,
+    reason: str,
+    moved_from: datetime | None,
+) -> dict[str, Any]:
+    """The message for one surface: a DM in its reader's zone with the buttons that
+    reader may use; the channel post in each reader's zone with the buttons any allowed
+    member may click (each click is checked again)."""
+    buttons = None
+    zone: str | None = None
+    if shown.user:
+        zone = await _zone(deps, client, shown.user)
+        viewer = await viewer_for(deps, client, shown.user)
+        buttons = booking_buttons(booking, await allowed_changes(deps, viewer, booking))
+    else:
+        # a channel is read by many: only the changes a booker may make, each click
+        # checked again against the rule
+        public = (Change.RESCHEDULE, Change.CANCEL)
+        buttons = booking_buttons(
+            booking,
+            [
+                c
+                for c in views.offered(booking.status, booking.start_utc, deps.now())
+                if c in public
+            ],
+        )
+    return views.booking_card(
+        booking,
+        timezone=zone,
+        change=change,
+        by=by,
+        reason=reason,
+        previous_start=moved_from,
+        buttons=buttons,
+    )
+
+
+def booking_buttons(booking: Booking, changes: list[Change]) -> dict[str, Any] | None:
+    return views.action_buttons(booking.id, booking.status, booking.start_utc, changes)
+
+
+async def _tell(client: Any, origin: dict[str, str], user_id: str, text: str) -> None:
+    """Beside the booking where the member clicked; in their DM when that fails."""
+    shown = views.with_mentions(text)
+    if origin.get("c"):
+        try:
+            await client.chat_postEphemeral(channel=origin["c"], user=user_id, text=shown)
+            return
+        except Exception as exc:
+            log.info("ephemeral to %s failed (%s); using the DM", user_id, type(exc).__name__)
+    try:
+        opened = await client.conversations_open(users=user_id)
+        await client.chat_postMessage(channel=opened["channel"]["id"], text=shown)
+    except Exception as exc:
+        log.warning("could not tell %s the outcome (%s)", user_id, type(exc).__name__)
+
+
+async def _show(client: Any, view_id: str, view: dict[str, Any]) -> None:
+    try:
+        await client.views_update(view_id=view_id, view=view)
+    except Exception as exc:
+        log.warning("could not update the lifecycle modal (%s)", type(exc).__name__)
+
+
+# -- where bookings are first shown (called by the announcements) -----------------------
+
+
+def host_buttons(booking_id: int, status: str, start_utc: datetime, now: datetime) -> Any:
+    """Everything that fits the state, for the host's own DM (each click checked again)."""
+    changes = views.offered(status, start_utc, now)
+    return views.action_buttons(booking_id, status, start_utc, changes)
+
+
+def booker_buttons(booking_id: int, status: str, start_utc: datetime, now: datetime) -> Any:
+    """Cancel and Reschedule on what the booker (or a channel) sees; every click is
+    checked again, so a channel reader who may not is told so."""
+    public = (Change.RESCHEDULE, Change.CANCEL)
+    changes = [c for c in views.offered(status, start_utc, now) if c in public]
+    return views.action_buttons(booking_id, status, start_utc, changes)
+
+
+async def remember_shown(
+    deps: Deps, booking_id: int, channel: str, ts: str, surface: str, user: str = ""
+) -> None:
+    try:
+        await records.remember_message(
+            deps.store, booking_id, ShownMessage(channel, ts, surface, user)
+        )
+    except Exception as exc:
+        log.warning("booking %s: message not remembered (%s)", booking_id, type(exc).__name__)
+
+
+async def host_member(deps: Deps, client: Any, booking: Booking) -> str | None:
+    """The Slack member hosting the booking: BOOKING_HOST_MAP, else the member whose
+    Slack email is the calendar owner's."""
+    if booking.calendar_id is None:
+        return None
+    owners = await deps.fb.calendar_host_emails()
+    directory = HostDirectory(
+        [CalendarOwner(cid, "", email) for cid, email in owners.items()],
+        getattr(deps.settings, "booking_host_map", ()) or (),
+    )
+    mapped = directory.mapped_host(booking.calendar_id)
+    if mapped:
+        return mapped
+    email = directory.host_email(booking.calendar_id)
+    if not email:
+        return None
+    try:
+        found = await client.users_lookupByEmail(email=email)
+    except Exception:
+        return None
+    user = found.get("user") or {}
+    return str(user.get("id") or "") or None
+
+
+async def tell_host_of_pending(deps: Deps, client: Any, booking_id: int) -> bool:
+    """A booking waiting for approval: the host's DM with Approve and Decline."""
+    try:
+        booking = await service_of(deps).read(booking_id)
+    except FluentBookingError as exc:
+        log.warning("booking %s: host not told (%s)", booking_id, exc.kind)
+        return False
+    if booking.status != "pending":
+        return False
+    host = await host_member(deps, client, booking)
+    if not host:
+        log.info("booking %s waits for approval; no Slack member hosts it", booking_id)
+        return False
+    zone = await _zone(deps, client, host)
+    viewer = await viewer_for(deps, client, host)
+    body = views.booking_card(
+        booking,
+        timezone=zone,
+        buttons=booking_buttons(booking, await allowed_changes(deps, viewer, booking)),
+    )
+    body["blocks"].insert(
+        0,
+        {
+            "type": "section",
+            "text": {
+                "type": "mrkdwn",
+                "text": ":hourglass: A booking is waiting for your approval.",
+            },
+        },
+    )
+    try:
+        opened = await client.conversations_open(users=host)
+        channel = opened["channel"]["id"]
+        posted = await client.chat_postMessage(channel=channel, **body)
+    except Exception as exc:
+        log.warning("booking %s: could not DM the host (%s)", booking_id, type(exc).__name__)
+        return False
+    await remember_shown(deps, booking_id, channel, str(posted.get("ts") or ""), "host_dm", host)
+    return True

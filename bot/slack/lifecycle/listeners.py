@@ -1,0 +1,85 @@
+"""Bolt listeners of the lifecycle buttons and modals: ack at once, work in a task.
+
+A modal submission's answer is its ack: it replaces the modal with "Working…" at once,
+and the task fills in the outcome (the site may take longer than Slack's 3 seconds).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import Any
+
+from bot.fluentbooking.lifecycle import Change
+from bot.slack.deps import Deps
+from bot.slack.lifecycle import flow, views
+
+log = logging.getLogger(__name__)
+
+SUBMITS = {
+    views.CANCEL_MODAL: (Change.CANCEL, "Cancelling the booking…"),
+    views.DECLINE_MODAL: (Change.DECLINE, "Declining the request…"),
+    views.RESCHEDULE_MODAL: (Change.RESCHEDULE, "Moving the booking…"),
+}
+
+
+def register(app: Any, deps: Deps) -> None:
+    @app.action(
+        re.compile(f"^{views.ACTION_PREFIX}(cancel|reschedule|approve|decline|completed|no_show)$")
+    )
+    async def on_lifecycle_button(ack: Any, body: dict[str, Any], client: Any) -> None:
+        await ack()
+        deps.spawn(flow.on_button(deps, client, body))
+
+    @app.action(views.DAY_ACTION)
+    async def on_lifecycle_day(ack: Any, body: dict[str, Any], client: Any) -> None:
+        await ack()
+        deps.spawn(flow.on_day_pick(deps, client, body))
+
+    @app.action(views.TIME_ACTION)
+    async def on_lifecycle_time(ack: Any) -> None:
+        await ack()
+
+    for callback, (change, working) in SUBMITS.items():
+        app.view(callback)(_submit(deps, change, working))
+        app.view_closed(callback)(_ack_only)
+    app.view_closed(views.RESULT_MODAL)(_ack_only)
+
+
+def _submit(deps: Deps, change: Change, working: str) -> Any:
+    async def listener(ack: Any, body: dict[str, Any], client: Any) -> None:
+        if change is Change.RESCHEDULE and flow.new_time_of(flow.submitted(body)[1]) is None:
+            await ack(response_action="errors", errors={_time_block(body): "Pick a new time."})
+            return
+        view_id = str((body.get("view") or {}).get("id") or "")
+        task = deps.spawn(flow.on_submit(deps, client, body, change))
+        try:
+            done = await asyncio.wait_for(asyncio.shield(task), deps.submit_inline_seconds)
+        except TimeoutError:
+            await ack(response_action="update", view=views.working_view(working))
+            deps.spawn(flow.finish_later(deps, client, view_id, task))
+            return
+        except Exception:
+            log.exception("a lifecycle change failed")
+            await ack(
+                response_action="update",
+                view=views.result_view(flow.FAILED_MESSAGE, None, "UTC", ok=False),
+            )
+            return
+        await ack(response_action="update", view=done.view)
+        deps.spawn(
+            flow.after_outcome(deps, client, done.outcome, done.booking_id, reason=done.reason)
+        )
+
+    listener.__name__ = f"submit_{change.value}"
+    return listener
+
+
+def _time_block(body: dict[str, Any]) -> str:
+    values = ((body.get("view") or {}).get("state") or {}).get("values") or {}
+    return next((b for b in values if b.startswith(views.TIME_BLOCK)), views.DAY_BLOCK)
+
+
+async def _ack_only(ack: Any) -> None:
+    await ack()
