@@ -282,3 +282,47 @@ async def test_a_workspace_admin_may_approve(stack: LocalStack) -> None:
     await click(stack, host_dm, "approve", "U_ADMIN")  # admin + owner in the stand-in
     assert site_booking(stack, booking_id)["status"] == "scheduled"
     assert "Approved by <@U_ADMIN>" in all_text(dms(stack, U_HOST)[-1])
+
+
+async def test_the_booker_cancels_from_the_channel_post(stack: LocalStack) -> None:
+    booking_id = await _book_demo(stack)
+    [post] = posts(stack)
+    await click(stack, post, "cancel", U_ALICE)
+    modal = last_modal(stack)
+    assert modal["callback_id"] == views.CANCEL_MODAL
+    await submit(stack, modal["id"], {})  # no reason: still cancelled
+    assert site_booking(stack, booking_id)["status"] == "cancelled"
+    for message in (dms(stack, U_ALICE)[-1], posts(stack)[-1]):
+        assert "Cancelled by <@U_ALICE>" in all_text(message)
+
+
+async def test_a_slack_retry_of_an_approve_writes_once(stack: LocalStack) -> None:
+    booking_id = await _book_pending(stack)
+    [host_dm] = dms(stack, U_HOST)
+    stack.sandbox.clear_requests()
+    retry = stack.requester.variant(retry_num=1, retry_reason="http_timeout")
+    await asyncio.gather(
+        stack.requester.click(host_dm, action_id="lifecycle_approve", user_id=U_HOST),
+        retry.click(host_dm, action_id="lifecycle_approve", user_id=U_HOST),
+    )
+    stack.wait_idle()
+    assert len([w for w in writes(stack) if w.startswith("PUT")]) == 1
+    assert site_booking(stack, booking_id)["status"] == "scheduled"
+    assert [e.kind for e in stack.sandbox.emails_to("alice@example.com")] == ["confirmed"]
+
+
+async def test_the_host_reschedules_from_the_host_dm(stack: LocalStack) -> None:
+    booking_id = await _book_pending(stack)
+    [host_dm] = dms(stack, U_HOST)
+    await click(stack, host_dm, "reschedule", U_HOST)
+    modal = last_modal(stack)
+    assert modal["callback_id"] == views.RESCHEDULE_MODAL
+    await stack.requester.block_action(views.DAY_ACTION, view_id=modal["id"], value="2025-01-16")
+    stack.wait_idle()
+    modal = stack.slack.view(modal["id"])
+    block = next(b for b in modal["blocks"] if b.get("block_id", "").startswith(views.TIME_BLOCK))
+    option = block["element"]["options"][0]
+    await submit(stack, modal["id"], {block["block_id"]: option["value"]})
+    after = site_booking(stack, booking_id)
+    assert after["status"] == "pending" and after["start_time"].startswith("2025-01-16")
+    assert "by <@U_HOST>" in all_text(dms(stack, U_ALICE)[-1])
