@@ -8,7 +8,8 @@
 
 The public face other features use: `booker_buttons` (Cancel / Reschedule on what the
 booker or a channel sees), `remember_shown` (a message that shows a booking, so a change
-updates it) and `tell_host_of_pending` (the host's DM with Approve / Decline).
+updates it), `tell_host_of_pending` (the host's DM with Approve / Decline) and
+`decide_buttons(booking_id)` (Approve / Decline elements, for the feed's host DM).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from bot.slack.deps import Deps
 from bot.slack.lifecycle import listeners
 from bot.slack.lifecycle.flow import (
     booker_buttons,
+    decide_buttons,
     host_buttons,
     remember_shown,
     tell_host_of_pending,
@@ -26,6 +28,7 @@ from bot.slack.lifecycle.flow import (
 
 __all__ = [
     "booker_buttons",
+    "decide_buttons",
     "host_buttons",
     "register",
     "remember_shown",

@@ -95,7 +95,9 @@ async def allowed_changes(deps: Deps, viewer: Viewer, booking: Booking) -> list[
 # -- what a click carries ---------------------------------------------------------------
 
 
-def _clicked(body: dict[str, Any]) -> tuple[Change, int, Seen] | None:
+def _clicked(body: dict[str, Any]) -> tuple[Change, int, Seen | None] | None:
+    """(change, booking id, state seen); the state is None on buttons that do not carry
+    it (the feed's Approve / Decline): the claim and the client's refusals still hold."""
     actions = body.get("actions") or []
     if not actions:
         return None
@@ -104,7 +106,9 @@ def _clicked(body: dict[str, Any]) -> tuple[Change, int, Seen] | None:
     try:
         change = Change(name)
         raw = json.loads(action.get("value") or "{}")
-        seen = Seen(str(raw["s"]), datetime.fromtimestamp(int(raw["t"]), UTC))
+        seen = None
+        if "s" in raw and "t" in raw:
+            seen = Seen(str(raw["s"]), datetime.fromtimestamp(int(raw["t"]), UTC))
         return change, int(raw["b"]), seen
     except (ValueError, KeyError, TypeError):
         return None
@@ -155,7 +159,7 @@ async def _open_modal(
     user_id: str,
     change: Change,
     booking_id: int,
-    seen: Seen,
+    seen: Seen | None,
     origin: dict[str, str],
 ) -> None:
     trigger = str(body.get("trigger_id") or "")
@@ -178,7 +182,7 @@ async def _open_modal(
         message = forbidden_message(change)
         await _show(client, view_id, views.result_view(message, booking, zone, ok=False))
         return
-    if booking.status != seen.status or booking.start_utc != seen.start_utc:
+    if seen is not None and (booking.status != seen.status or booking.start_utc != seen.start_utc):
         told = await service.explain(change, booking)
         await _show(client, view_id, views.result_view(told.message, booking, zone, ok=False))
         return
@@ -430,6 +434,22 @@ def host_buttons(booking_id: int, status: str, start_utc: datetime, now: datetim
     """Everything that fits the state, for the host's own DM (each click checked again)."""
     changes = views.offered(status, start_utc, now)
     return views.action_buttons(booking_id, status, start_utc, changes)
+
+
+def decide_buttons(booking_id: int) -> list[dict[str, Any]]:
+    """Approve and Decline for a booking waiting for approval, as button elements (the
+    feed puts them in the host's DM); each click is read and checked like any other."""
+    value = json.dumps({"b": booking_id}, separators=(",", ":"))
+    return [
+        {
+            "type": "button",
+            "text": {"type": "plain_text", "text": views.BUTTON_WORDS[change]},
+            "action_id": views.action_id(change),
+            "value": value,
+            **({"style": views.STYLES[change]} if change in views.STYLES else {}),
+        }
+        for change in (Change.APPROVE, Change.DECLINE)
+    ]
 
 
 def booker_buttons(booking_id: int, status: str, start_utc: datetime, now: datetime) -> Any:
