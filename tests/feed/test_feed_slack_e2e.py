@@ -89,7 +89,9 @@ def test_website_bookings_and_their_changes_reach_the_channel_and_the_host_once(
     assert "Waiting for the host" in all_text(request_post)
     wait_for(lambda: len(host_dms(stack)) == 2)
     assert "New booking request" in host_dms(stack)[1]
-    assert "approval on the booking site" in host_dms(stack)[1]
+    # the lifecycle feature offers Approve / Decline, so the DM carries them
+    assert "lifecycle_approve" in host_dms(stack)[1]
+    assert "lifecycle_decline" in host_dms(stack)[1]
 
     attendee_reschedule(stack.sandbox, visit, 1, "2025-01-14 14:00:00")
     moved = wait_for(lambda: replies(stack, post["ts"]))
