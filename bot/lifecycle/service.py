@@ -135,7 +135,11 @@ class LifecycleService:
             return Outcome(Result.GONE, change, GONE_MESSAGE)
         except FluentBookingError as exc:
             return Outcome(Result.FAILED, change, exc.user_message)
-        if not await self.may(request.viewer, booking, change):
+        try:
+            may = await self.may(request.viewer, booking, change)
+        except FluentBookingError as exc:
+            return Outcome(Result.FAILED, change, exc.user_message, booking)
+        if not may:
             return Outcome(Result.FORBIDDEN, change, forbidden_message(change), booking)
         if request.seen is not None and not _same_state(request.seen, booking):
             return await self.explain(change, booking)

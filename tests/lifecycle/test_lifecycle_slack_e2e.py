@@ -176,7 +176,7 @@ async def test_reschedule_to_a_time_taken_meanwhile_keeps_the_old_one(stack: Loc
 async def test_pending_booking_host_dm_approve(stack: LocalStack) -> None:
     booking_id = await _book_pending(stack)
     [host_dm] = dms(stack, U_HOST)
-    assert "waiting for your approval" in all_text(host_dm)
+    assert "Strategy Session" in all_text(host_dm)
     assert {"lifecycle_approve", "lifecycle_decline"} <= set(buttons(host_dm))
     # the booker may not decide
     assert "lifecycle_approve" not in buttons(dms(stack, U_ALICE)[-1])

@@ -145,7 +145,11 @@ async def on_button(deps: Deps, client: Any, body: dict[str, Any]) -> None:
     if change in (Change.CANCEL, Change.DECLINE, Change.RESCHEDULE):
         await _open_modal(deps, client, body, user_id, change, booking_id, seen, origin)
         return
-    viewer = await viewer_for(deps, client, user_id)
+    try:
+        viewer = await viewer_for(deps, client, user_id)
+    except FluentBookingError as exc:
+        await _tell(client, origin, user_id, exc.user_message)
+        return
     outcome = await service_of(deps).apply(ChangeRequest(booking_id, change, viewer, seen=seen))
     await after_outcome(deps, client, outcome, booking_id)
     if not outcome.changed:
@@ -177,8 +181,13 @@ async def _open_modal(
     except FluentBookingError as exc:
         await _show(client, view_id, views.result_view(exc.user_message, None, zone, ok=False))
         return
-    viewer = await viewer_for(deps, client, user_id)
-    if not await service.may(viewer, booking, change):
+    try:
+        viewer = await viewer_for(deps, client, user_id)
+        may = await service.may(viewer, booking, change)
+    except FluentBookingError as exc:
+        await _show(client, view_id, views.result_view(exc.user_message, None, zone, ok=False))
+        return
+    if not may:
         message = forbidden_message(change)
         await _show(client, view_id, views.result_view(message, booking, zone, ok=False))
         return
@@ -291,7 +300,11 @@ async def on_submit(deps: Deps, client: Any, body: dict[str, Any], change: Chang
     user_id = str((body.get("user") or {}).get("id") or "")
     zone = str(meta.get("z") or "UTC")
     seen = Seen(str(meta["s"]), datetime.fromtimestamp(int(meta["t"]), UTC))
-    viewer = await viewer_for(deps, client, user_id)
+    try:
+        viewer = await viewer_for(deps, client, user_id)
+    except FluentBookingError as exc:
+        view = views.result_view(exc.user_message, None, zone, ok=False)
+        return Submitted(view, Outcome(Result.FAILED, change, exc.user_message), int(meta["b"]), "")
     request = ChangeRequest(
         int(meta["b"]),
         change,
