@@ -183,3 +183,13 @@ def test_no_feature_imports_another_features_internals() -> None:
                 continue  # the app registers every feature
             bad.add(f"{module} -> {target}")
     assert bad == set()
+
+
+def test_the_stores_record_retention_names_the_features_own_namespaces() -> None:
+    """The store ages per-booking records by namespace name; a feature renaming its
+    namespace must not silently stop its records from ever being purged."""
+    from bot.feed.state import BOOKINGS
+    from bot.lifecycle.records import CHANGES, MESSAGES, ORIGIN
+    from bot.store.base import RECORD_RETENTION
+
+    assert set(RECORD_RETENTION) == {BOOKINGS, CHANGES, MESSAGES, ORIGIN}

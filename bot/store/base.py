@@ -8,7 +8,7 @@ import logging
 import time
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -18,6 +18,18 @@ MAX_KEY_LENGTH = 400
 SCHEMA_VERSION = 1
 
 Clock = Callable[[], float]
+
+#: Settings namespaces that hold one record per booking, and how long a record nobody
+#: has touched is kept (seconds). Without this they would grow with every booking ever
+#: seen; a year is longer than any booking window a site offers, so a record only goes
+#: once its booking can no longer change. The features own the names (a test checks
+#: that these are theirs); the store only ages the rows.
+RECORD_RETENTION: Mapping[str, float] = {
+    "feed_booking": 365 * 86400.0,  # bot.feed.state.BOOKINGS
+    "booking_messages": 365 * 86400.0,  # bot.lifecycle.records.MESSAGES
+    "booking_changes": 365 * 86400.0,  # bot.lifecycle.records.CHANGES
+    "booking_origin": 365 * 86400.0,  # bot.lifecycle.records.ORIGIN
+}
 
 
 class StoreError(Exception):
@@ -81,6 +93,8 @@ class StoreOptions:
     clock: Clock = field(default=time.time)  # wall clock in seconds; injectable for tests
     purge_every: float = 3600.0  # expired keys are deleted by claim() at most this often
     outbox_keep: float = 7 * 86400.0  # delivered outbox rows are kept this long (never twice)
+    #: namespace -> seconds a setting untouched that long is kept (see RECORD_RETENTION)
+    retention: Mapping[str, float] = field(default_factory=lambda: dict(RECORD_RETENTION))
 
 
 def check_key(name: str, value: object) -> str:
@@ -319,7 +333,8 @@ class Store(ABC):
     # -- housekeeping ----------------------------------------------------------------
 
     async def purge_expired(self) -> int:
-        """Delete idempotency keys whose time is up; returns how many went."""
+        """Delete idempotency keys whose time is up (returns how many went), and the
+        per-booking records untouched for longer than `options.retention` allows."""
         self._check_open()
         return await self._purge(self.options.clock())
 

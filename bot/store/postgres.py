@@ -449,6 +449,11 @@ class PostgresStore(Store):
                 f"DELETE FROM {self._outbox} WHERE state = 'sent' AND sent_at <= %s",
                 (now - self.options.outbox_keep,),
             )
+            for namespace, keep in self.options.retention.items():
+                await conn.execute(
+                    f"DELETE FROM {self._kv} WHERE namespace = %s AND updated_at <= %s",
+                    (namespace, now - keep),
+                )
             return purged
 
         return await self._run("purge expired keys", work)

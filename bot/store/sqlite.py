@@ -482,6 +482,11 @@ class SQLiteStore(Store):
                 "DELETE FROM outbox WHERE state = 'sent' AND sent_at <= ?",
                 (now - self.options.outbox_keep,),
             )
+            for namespace, keep in self.options.retention.items():
+                conn.execute(
+                    "DELETE FROM kv_settings WHERE namespace = ? AND updated_at <= ?",
+                    (namespace, now - keep),
+                )
             return purged
 
         return await self._run("purge expired keys", work)

@@ -247,3 +247,67 @@ def test_a_long_downtime_gives_one_summary(stack: LocalStack) -> None:
     time.sleep(3)
     assert len(posts(stack)) == 1
     assert all(not post_of(stack, b.id) for b in made)
+
+
+def host_dm_messages(stack: LocalStack) -> list[dict[str, Any]]:
+    return list(stack.slack.messages(HOST))
+
+
+def site_status(stack: LocalStack, booking_id: int) -> str:
+    """The booking's status as the site holds it, read back over HTTP."""
+    import httpx
+
+    response = httpx.get(
+        f"{stack.sandbox.api_url}/schedules/{booking_id}",
+        auth=(stack.sandbox.username, stack.sandbox.app_password),
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    return str(response.json()["schedule"]["status"])
+
+
+async def test_the_host_approves_and_declines_website_requests_from_the_feeds_dm(
+    stack: LocalStack,
+) -> None:
+    """The watcher's DM for a website booking awaiting approval carries Approve and
+    Decline; the host's click changes the site (read back), the DM and the one channel
+    message follow, and the watcher does not tell the decision a second time."""
+    request = web_book(stack.sandbox, 4, "2025-01-15 09:00:00", name="Pat Request")
+    [post] = wait_for(lambda: post_of(stack, request.id))
+    [dm] = wait_for(lambda: host_dm_messages(stack))
+    assert "New booking request" in all_text(dm)
+
+    resp = await stack.requester.click(dm, action_id="lifecycle_approve", user_id=HOST)
+    assert resp.status == 200
+    wait_for(lambda: "Approved" in all_text(host_dm_messages(stack)[0]))
+    assert site_status(stack, request.id) == "scheduled"
+    assert "lifecycle_approve" not in json_of(host_dm_messages(stack)[0])
+    wait_for(lambda: "Booked" in all_text(post_of(stack, request.id)[0]))
+
+    other = web_book(stack.sandbox, 4, "2025-01-16 09:00:00", name="Sam Later")
+    wait_for(lambda: post_of(stack, other.id))
+    dm2 = wait_for(lambda: [m for m in host_dm_messages(stack) if "Sam Later" in all_text(m)])[0]
+    resp = await stack.requester.click(dm2, action_id="lifecycle_decline", user_id=HOST)
+    assert resp.status == 200
+    stack.wait_idle()
+    [modal] = stack.slack.open_modals()
+    reason_block = next(b for b in modal["blocks"] if b.get("type") == "input")
+    resp = await stack.requester.view_submission(
+        modal["id"], {reason_block["block_id"]: "Out of office that day"}
+    )
+    assert resp.status == 200
+    wait_for(lambda: site_status(stack, other.id) == "rejected")
+    wait_for(lambda: "Declined" in all_text(post_of(stack, other.id)[0]))
+
+    await asyncio.sleep(3.5)  # three more looks: the site's log names both decisions
+    assert len(post_of(stack, request.id)) == 1 and len(post_of(stack, other.id)) == 1
+    for booking_post in (post, post_of(stack, other.id)[0]):
+        said = replies(stack, booking_post["ts"])
+        assert len(said) == 1, said  # one thread reply per decision, from the site's log
+    assert len([m for m in host_dm_messages(stack) if "Pat Request" in all_text(m)]) == 1
+
+
+def json_of(message: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(message.get("blocks") or [])

@@ -122,6 +122,24 @@ async def test_purge_removes_only_expired_keys(backend: Backend) -> None:
     assert backend.query_raw("SELECT key FROM idempotency_keys") == [("new",)]
 
 
+async def test_per_booking_records_go_a_year_after_their_last_change(backend: Backend) -> None:
+    clock = FakeClock()
+    store = await backend.open(clock=clock)
+    await store.set_value("feed_booking", "1", {"seen": {"status": "scheduled"}})
+    await store.set_value("booking_messages", "1", {"messages": []})
+    await store.set_value("install", "T1", {"bot_user": "U1"})  # not a per-booking record
+    clock.advance(300 * 86400)
+    await store.set_value("feed_booking", "2", {"seen": {"status": "pending"}})
+    await store.set_value("booking_messages", "1", {"messages": [{"ts": "1.2"}]})  # touched
+    clock.advance(66 * 86400)  # booking 1's feed record is now 366 days old
+
+    await store.purge_expired()
+    assert await store.get_value("feed_booking", "1") is None
+    assert await store.get_value("feed_booking", "2") == {"seen": {"status": "pending"}}
+    assert await store.get_value("booking_messages", "1") == {"messages": [{"ts": "1.2"}]}
+    assert await store.get_value("install", "T1") == {"bot_user": "U1"}
+
+
 async def test_settings_round_trip_and_survive_a_restart(backend: Backend) -> None:
     store = await backend.open()
     assert await store.get_value("install", "T1") is None

@@ -43,7 +43,13 @@ def register(app: Any, deps: Deps) -> None:
     settings = deps.settings
     interval = int(getattr(settings, "booking_poll_seconds", DEFAULT_POLL_SECONDS) or 0)
     state = FeedState(deps.store)
-    teller = SlackTeller(deps, feed_client(app.client), state, decide_actions=_decide_actions())
+    teller = SlackTeller(
+        deps,
+        feed_client(app.client),
+        state,
+        decide_actions=_decide_actions(),
+        remember_shown=_remember_shown(deps),
+    )
     options = WatcherOptions(
         interval=float(interval or DEFAULT_POLL_SECONDS),
         reminder_minutes=tuple(getattr(settings, "booking_reminder_minutes", ()) or ()),
@@ -61,6 +67,17 @@ def _decide_actions() -> Any:
     from bot.slack import lifecycle
 
     return getattr(lifecycle, "decide_buttons", None)
+
+
+def _remember_shown(deps: Deps) -> Any:
+    """The lifecycle feature's record of the messages showing a booking, bound to `deps`:
+    the host's DM the feed posts is redrawn when the booking is changed from Slack."""
+    from bot.slack import lifecycle
+
+    async def remember(booking_id: int, channel: str, ts: str, surface: str, user: str) -> None:
+        await lifecycle.remember_shown(deps, booking_id, channel, ts, surface, user)
+
+    return remember
 
 
 def feed_of(app: Any) -> Feed | None:

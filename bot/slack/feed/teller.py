@@ -56,12 +56,16 @@ class SlackTeller:
         state: FeedState,
         *,
         decide_actions: Any = None,
+        remember_shown: Any = None,
     ) -> None:
         self.deps = deps
         self.client = client
         self.state = state
         # (booking_id) -> Block Kit buttons Approve / Decline, from the lifecycle feature
         self.decide_actions = decide_actions
+        # async (booking_id, channel, ts, surface, user): the lifecycle feature keeps the
+        # messages that show a booking, so a change made from Slack redraws the host's DM
+        self.remember_shown = remember_shown
         self.channel_warned = False
 
     @property
@@ -167,14 +171,18 @@ class SlackTeller:
         pending = change.kind is Kind.NEW and change.booking.status == "pending"
         if pending and self.decide_actions is not None:
             actions = self.decide_actions(change.booking.booking_id)
-        await self._dm(host, lambda zone: views.host_dm(change, zone, actions))
+        channel, ts = await self._dm(host, lambda zone: views.host_dm(change, zone, actions))
+        if change.kind is Kind.NEW and ts and self.remember_shown is not None:
+            await self.remember_shown(change.booking.booking_id, channel, ts, "host_dm", host)
 
-    async def _dm(self, user_id: str, build: Any) -> None:
+    async def _dm(self, user_id: str, build: Any) -> tuple[str, str]:
+        """Post a DM built for the reader's zone; (channel, ts) of the message."""
         profile = await self.deps.profile(self.client, user_id)
         zone = views_zone(getattr(profile, "timezone", None))
         opened = await self.client.conversations_open(users=user_id)
         channel = opened["channel"]["id"]
-        await self.client.chat_postMessage(channel=channel, **build(zone))
+        answer = await self.client.chat_postMessage(channel=channel, **build(zone))
+        return str(channel), str(answer.get("ts") or "")
 
     async def _host_member(self, seen: Seen) -> str | None:
         if seen.calendar_id is None:
