@@ -146,7 +146,8 @@ def _to_wire(value: object) -> object:
     return value
 
 
-def _from_wire(hint: Any, value: object) -> object:
+def _from_wire(hint: object, value: object) -> object:
+
     origin = typing.get_origin(hint)
     if origin in (Union, types.UnionType):
         options = typing.get_args(hint)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.fluentbooking.models import Event
+from bot.fluentbooking.models import Event, Slots
 from bot.slack.booking.views.model import SlotChoice
 from bot.slack.codec import PrefillValue, SlotValue
 from bot.slack.deps import Deps
+
+if TYPE_CHECKING:
+    from bot.dates import ParsedWhen
 
 
 @dataclass
@@ -63,7 +66,7 @@ class Prefill:
         )
 
 
-def slot_choices(slots: Any) -> dict[date, list[SlotChoice]]:
+def slot_choices(slots: Slots) -> dict[date, list[SlotChoice]]:
     """Client `Slots` -> {day: [SlotChoice]} in its zone."""
     return {
         day: [SlotChoice(s.event_time, s.start, s.end) for s in items]
@@ -110,7 +113,9 @@ def nearest(
     return out
 
 
-def read_when(text: str, tz: str, now: datetime, languages: tuple[str, ...] = ()) -> Any | None:
+def read_when(
+    text: str, tz: str, now: datetime, languages: tuple[str, ...] = ()
+) -> ParsedWhen | None:
     """`parse_when`, but text with no date at all gives None (an event name alone);
     an impossible date ("feb 30") still raises DateParseError for the user to see.
     `languages`: the settings' DATE_LANGUAGES (empty: the parser's default)."""
@@ -157,7 +162,7 @@ def taken_phrase(exc: BaseException) -> str:
     return "was just taken."
 
 
-def missing_details(event: Any, phone: str, address: str) -> list[str]:
+def missing_details(event: Event, phone: str, address: str) -> list[str]:
     """What the event needs that was not given ("phone", "address")."""
     given = {"phone": phone.strip(), "address": address.strip()}
     return [need for need in getattr(event, "requires", []) or [] if not given.get(need)]

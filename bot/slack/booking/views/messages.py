@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -329,7 +330,7 @@ def _booking_row(line: BookingLine) -> str:
     )
 
 
-def _packed(rows: Any, limit: int = MAX_SECTION_TEXT) -> list[str]:
+def _packed(rows: Iterable[str], limit: int = MAX_SECTION_TEXT) -> list[str]:
     """Rows joined into as few section texts as fit Slack's 3000 characters each."""
     texts: list[str] = []
     for row in rows:
