@@ -14,10 +14,10 @@ import logging
 import socket
 import sys
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.config import ConfigError, Settings
 from bot.logs import new_request_id, request_id
@@ -33,7 +33,23 @@ from bot.serving.shutdown import (
     install_stop_signals,
 )
 
+if TYPE_CHECKING:
+    import aiohttp
+    import uvicorn
+    from slack_bolt.async_app import AsyncApp
+
+    from bot.fluentbooking.client import FluentBookingClient
+    from bot.store import Store
+
 log = logging.getLogger("bot")
+
+#: the ASGI connection scope and messages (JSON-like dicts, see the ASGI spec)
+Scope = dict[str, Any]
+AsgiMessage = dict[str, Any]
+Receive = guard.Receive
+Send = Callable[[AsgiMessage], Awaitable[None]]
+Hook = Callable[[], Awaitable[None]]
+T = TypeVar("T")
 
 SLACK_PATHS = ("/slack/events", "/slack/options", "/slack/actions", "/slack/commands")
 
@@ -48,10 +64,10 @@ class BotASGI:
 
     def __init__(
         self,
-        app: Any,
+        app: AsyncApp,
         *,
-        on_startup: Any = None,
-        on_shutdown: Any = None,
+        on_startup: Hook | None = None,
+        on_shutdown: Hook | None = None,
         max_body_bytes: int = guard.MAX_BODY_BYTES,
     ) -> None:
         from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
@@ -70,7 +86,7 @@ class BotASGI:
         self.signing_secret = secret.value if secret else ""
         self.refused = guard.RejectionLog()
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
             return
@@ -94,9 +110,10 @@ class BotASGI:
         token = request_id.set(new_request_id())
         try:
             if scope.get("method") == "POST":
-                receive = await self._admit(scope, receive, send)
-                if receive is None:
+                admitted = await self._admit(scope, receive, send)
+                if admitted is None:
                     return
+                receive = admitted
             if self.gate is None:
                 await self.handler(scope, receive, send)
                 return
@@ -105,7 +122,7 @@ class BotASGI:
         finally:
             request_id.reset(token)
 
-    async def _admit(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
+    async def _admit(self, scope: Scope, receive: Receive, send: Send) -> Receive | None:
         """The body replayed for Bolt, or None once a refusal has been answered."""
         headers = {
             k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])
@@ -134,7 +151,7 @@ class BotASGI:
         await _send_json(send, rejection.status, {"error": rejection.reason})
         return None
 
-    async def _lifespan(self, receive: Any, send: Any) -> None:
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
@@ -152,7 +169,7 @@ class BotASGI:
                 return
 
 
-async def _webhook(app: Any, scope: dict[str, Any], receive: Any, send: Any) -> None:
+async def _webhook(app: AsyncApp, scope: Scope, receive: Receive, send: Send) -> None:
     """Read the request body (bounded) and hand it to the feed's webhook handler."""
     from bot.slack import feed
 
@@ -175,7 +192,7 @@ async def _webhook(app: Any, scope: dict[str, Any], receive: Any, send: Any) -> 
     await send({"type": "http.response.body", "body": json.dumps(answer.body).encode()})
 
 
-async def _send_json(send: Any, status: int, body: dict[str, Any]) -> None:
+async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
     await send(
         {
             "type": "http.response.start",
@@ -199,10 +216,10 @@ def _settings_for(mode: str) -> Settings:
 class Stack:
     """The parts a running bot owns: app, site client, store, Slack HTTP session."""
 
-    app: Any
-    fb: Any
-    store: Any
-    slack_session: Any = None  # aiohttp.ClientSession shared by the Slack Web API calls
+    app: AsyncApp
+    fb: FluentBookingClient
+    store: Store
+    slack_session: aiohttp.ClientSession | None = None  # shared by the Slack Web API calls
 
     async def close(self, drain_seconds: float = SHUTDOWN_SECONDS) -> None:
         """Stop the site watcher, finish the work already acked (at most
@@ -382,7 +399,7 @@ class BotServer:
     url: str
     port: int
     stack: Stack
-    _server: Any
+    _server: uvicorn.Server
     _thread: threading.Thread
     _loop: asyncio.AbstractEventLoop
     extra: dict[str, Any] = field(default_factory=dict)
@@ -394,10 +411,11 @@ class BotServer:
     @property
     def front(self) -> BotASGI:
         """The ASGI app served (its `readiness`, its front-door settings)."""
-        app: BotASGI = self._server.config.app
+        app = self._server.config.app
+        assert isinstance(app, BotASGI)
         return app
 
-    def run(self, coro: Any, timeout: float = 30.0) -> Any:
+    def run(self, coro: Coroutine[Any, Any, T], timeout: float = 30.0) -> T:
         """Run a coroutine on the bot's loop and wait for it."""
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
 
@@ -495,7 +513,7 @@ class SocketBot:
     _loop: asyncio.AbstractEventLoop
     _stop: asyncio.Event
 
-    def run(self, coro: Any, timeout: float = 30.0) -> Any:
+    def run(self, coro: Coroutine[Any, Any, T], timeout: float = 30.0) -> T:
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
 
     def wait_idle(self, timeout: float = 30.0) -> None:
