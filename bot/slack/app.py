@@ -11,11 +11,14 @@ import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.config import Settings
+from bot.fluentbooking.client import FluentBookingClient
 from bot.logs import BOLT_NOISE
 from bot.slack import admin, booking, feed, home, lifecycle
 from bot.slack.deps import Deps, attach
 from bot.slack.errors import new_request_id
 from bot.slack_retries import slack_retry_handlers
+from bot.store import Store
 
 log = logging.getLogger("bot.slack")
 
@@ -39,10 +42,10 @@ def new_slack_session() -> aiohttp.ClientSession:
 
 
 def build_app(
-    settings: Any,
+    settings: Settings,
     *,
-    fb_client: Any,
-    store: Any,
+    fb_client: FluentBookingClient,
+    store: Store,
     clock: Callable[[], datetime] | None = None,
     socket_mode: bool = False,
     submit_inline_seconds: float = 2.0,
