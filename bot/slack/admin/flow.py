@@ -8,11 +8,14 @@ import logging
 from collections.abc import Coroutine
 from typing import Any
 
+from slack_sdk.web.async_client import AsyncWebClient
+
 from bot.slack import errors
 from bot.slack.admin import service, views
 from bot.slack.admin.ids import OTHER, AdminAction, AdminBlock
 from bot.slack.codec import IntegrationKeyValue, SettingsMeta, WireError
 from bot.slack.deps import Deps
+from bot.slack.origin import Origin
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +35,7 @@ RETYPE_TEXT = (
 # -- access ------------------------------------------------------------------------------
 
 
-async def is_admin(deps: Deps, client: Any, user_id: str) -> bool:
+async def is_admin(deps: Deps, client: AsyncWebClient, user_id: str) -> bool:
     """BOOKING_ADMINS, or a workspace admin/owner per users.info. Asked every time."""
     if not user_id:
         return False
@@ -54,7 +57,9 @@ def refused(user_id: str, action: str) -> None:
 # -- the command -------------------------------------------------------------------------
 
 
-async def handle_command(deps: Deps, client: Any, body: dict[str, Any], origin: Any) -> None:
+async def handle_command(
+    deps: Deps, client: AsyncWebClient, body: dict[str, Any], origin: Origin
+) -> None:
     """`/booking-settings [key|help]`: after the ack (the caller acked already)."""
     text = (body.get("text") or "").strip()
     if text.lower() in HELP_WORDS:
@@ -172,7 +177,7 @@ def read_pick(view: dict[str, Any]) -> tuple[str | None, dict[str, str]]:
 
 async def inline_or_later(
     deps: Deps,
-    client: Any,
+    client: AsyncWebClient,
     view_id: str,
     work: Coroutine[Any, Any, dict[str, Any]],
     waiting: dict[str, Any],
@@ -188,7 +193,9 @@ async def inline_or_later(
     return {"response_action": "update", "view": view}
 
 
-async def _finish_later(client: Any, view_id: str, task: asyncio.Task[dict[str, Any]]) -> None:
+async def _finish_later(
+    client: AsyncWebClient, view_id: str, task: asyncio.Task[dict[str, Any]]
+) -> None:
     view = await task
     try:
         await client.views_update(view_id=view_id, view=view)
@@ -196,7 +203,7 @@ async def _finish_later(client: Any, view_id: str, task: asyncio.Task[dict[str, 
         log.exception("could not update the settings modal")
 
 
-async def submit_pick(deps: Deps, client: Any, body: dict[str, Any]) -> dict[str, Any]:
+async def submit_pick(deps: Deps, client: AsyncWebClient, body: dict[str, Any]) -> dict[str, Any]:
     view = body["view"]
     key, problems = read_pick(view)
     if key is None:
@@ -213,7 +220,7 @@ async def submit_pick(deps: Deps, client: Any, body: dict[str, Any]) -> dict[str
     return await inline_or_later(deps, client, view["id"], work(), views.loading_view(meta))
 
 
-async def submit_edit(deps: Deps, client: Any, body: dict[str, Any]) -> dict[str, Any]:
+async def submit_edit(deps: Deps, client: AsyncWebClient, body: dict[str, Any]) -> dict[str, Any]:
     view = body["view"]
     meta = read_meta(view)
     key = service.check_key(meta.key or "")
@@ -234,7 +241,12 @@ async def submit_edit(deps: Deps, client: Any, body: dict[str, Any]) -> dict[str
 
 
 async def save(
-    deps: Deps, client: Any, user_id: str, key: str, typed: dict[str, Any], meta: SettingsMeta
+    deps: Deps,
+    client: AsyncWebClient,
+    user_id: str,
+    key: str,
+    typed: dict[str, Any],
+    meta: SettingsMeta,
 ) -> dict[str, Any]:
     """Re-check rights, save, read back, announce; the view to show the admin."""
     if not await is_admin(deps, client, user_id):
@@ -251,7 +263,9 @@ async def save(
     return views.result_view(result, meta)
 
 
-async def announce(deps: Deps, client: Any, user_id: str, result: service.SaveResult) -> None:
+async def announce(
+    deps: Deps, client: AsyncWebClient, user_id: str, result: service.SaveResult
+) -> None:
     """The audit note in BOOKING_NOTIFY_CHANNEL, when set. Never a value."""
     channel = getattr(deps.settings, "booking_notify_channel", None)
     if not channel:
@@ -283,7 +297,7 @@ def _action_value(body: dict[str, Any]) -> object:
     return ((body.get("actions") or [{}])[0]).get("value")
 
 
-async def on_open_key(deps: Deps, client: Any, body: dict[str, Any]) -> None:
+async def on_open_key(deps: Deps, client: AsyncWebClient, body: dict[str, Any]) -> None:
     """Try again: reload the integration named by the button."""
     view = body.get("view") or {}
     key = service.check_key(IntegrationKeyValue.decode(_action_value(body)).key)
@@ -300,7 +314,7 @@ async def on_open_key(deps: Deps, client: Any, body: dict[str, Any]) -> None:
     await _update(client, view, await settings_or_error(deps, key, meta))
 
 
-async def on_pick_another(deps: Deps, client: Any, body: dict[str, Any]) -> None:
+async def on_pick_another(deps: Deps, client: AsyncWebClient, body: dict[str, Any]) -> None:
     view = body.get("view") or {}
     user_id = (body.get("user") or {}).get("id", "")
     meta = views.metadata(None, read_meta(view).channel_id)
@@ -311,7 +325,7 @@ async def on_pick_another(deps: Deps, client: Any, body: dict[str, Any]) -> None
     await _update(client, view, views.picker_view(meta))
 
 
-async def _update(client: Any, view: dict[str, Any], new_view: dict[str, Any]) -> None:
+async def _update(client: AsyncWebClient, view: dict[str, Any], new_view: dict[str, Any]) -> None:
     try:
         await client.views_update(view_id=view.get("id"), view=new_view)
     except Exception:

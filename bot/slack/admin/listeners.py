@@ -3,7 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.admin import flow
 from bot.slack.admin.ids import AdminAction, AdminCallback
@@ -11,20 +17,20 @@ from bot.slack.deps import Deps
 from bot.slack.origin import origin_of
 
 
-def register(app: Any, deps: Deps) -> None:
+def register(app: AsyncApp, deps: Deps) -> None:
     @app.command("/booking-settings")
     async def on_settings_command(
-        ack: Any, body: dict[str, Any], client: Any, respond: Any
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
         await ack()
         deps.spawn(flow.handle_command(deps, client, body, origin_of(body, respond)))
 
     @app.view(AdminCallback.PICK.value)
-    async def on_admin_pick(ack: Any, body: dict[str, Any], client: Any) -> None:
+    async def on_admin_pick(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack(**await flow.submit_pick(deps, client, body))
 
     @app.view(AdminCallback.EDIT.value)
-    async def on_admin_edit(ack: Any, body: dict[str, Any], client: Any) -> None:
+    async def on_admin_edit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack(**await flow.submit_edit(deps, client, body))
 
     for callback in AdminCallback:
@@ -34,8 +40,12 @@ def register(app: Any, deps: Deps) -> None:
     app.action(AdminAction.PICK_ANOTHER.value)(_bind(deps, flow.on_pick_another))
 
 
-def _bind(deps: Deps, handler: Any) -> Any:
-    async def listener(ack: Any, body: dict[str, Any], client: Any) -> None:
+AdminHandler = Callable[[Deps, AsyncWebClient, dict[str, Any]], Coroutine[Any, Any, None]]
+Listener = Callable[..., Awaitable[None]]
+
+
+def _bind(deps: Deps, handler: AdminHandler) -> Listener:
+    async def listener(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
         deps.spawn(handler(deps, client, body))
 
@@ -43,5 +53,5 @@ def _bind(deps: Deps, handler: Any) -> Any:
     return listener
 
 
-async def _ack_only(ack: Any) -> None:
+async def _ack_only(ack: AsyncAck) -> None:
     await ack()

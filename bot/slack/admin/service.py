@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from bot.fluentbooking.client import FluentBookingClient
 from bot.fluentbooking.integration_values import kept_fields, same_value, typed_like
+from bot.fluentbooking.models import IntegrationSettings
 from bot.masking import field_types, is_secret_name, mask_value, reveals_nothing
 
 log = logging.getLogger(__name__)
@@ -86,7 +88,7 @@ class IntegrationInfo:
         return any(f.kind != "fixed" for f in self.fields)
 
 
-def _labels(field_settings: Any) -> dict[str, str]:
+def _labels(field_settings: object) -> dict[str, str]:
     if not isinstance(field_settings, dict):
         return {}
     out: dict[str, str] = {}
@@ -98,10 +100,10 @@ def _labels(field_settings: Any) -> dict[str, str]:
     return out
 
 
-def describe(found: Any) -> IntegrationInfo:
+def describe(found: IntegrationSettings) -> IntegrationInfo:
     """An IntegrationSettings (bot.fluentbooking.models) as an IntegrationInfo."""
     settings: dict[str, Any] = found.settings if isinstance(found.settings, dict) else {}
-    fs: Any = found.field_settings
+    fs: object = found.field_settings
     labels = _labels(fs)
     types = field_types(fs)
     names = list(settings) + [n for n in labels if n not in settings]
@@ -118,7 +120,7 @@ def describe(found: Any) -> IntegrationInfo:
     )
 
 
-def _field(name: str, value: Any, label: str | None, field_type: str | None) -> FieldInfo:
+def _field(name: str, value: object, label: str | None, field_type: str | None) -> FieldInfo:
     label = label or humanize(name)
     if isinstance(value, bool):
         return FieldInfo(name, label, "bool", on=value, has_value=True, field_type=field_type)
@@ -164,7 +166,7 @@ def merge(current: dict[str, Any], typed: dict[str, Any], known: set[str]) -> di
     return changes
 
 
-async def save(fb: Any, key: str, typed: dict[str, Any]) -> SaveResult:
+async def save(fb: FluentBookingClient, key: str, typed: dict[str, Any]) -> SaveResult:
     """Overlay the typed fields on the site's current settings, save, read back.
 
     Unchanged secrets go back to the site as the site itself just sent them; nothing
