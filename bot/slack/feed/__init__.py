@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from slack_bolt.async_app import AsyncApp
+
 from bot.config import DEFAULT_POLL_SECONDS
 from bot.feed import FeedState, Watcher, WatcherOptions
 from bot.feed.site import ClientSiteReader
 from bot.feed.webhook import WebhookAnswer, handle_webhook
 from bot.slack.deps import Deps
-from bot.slack.feed.teller import SlackTeller, feed_client
+from bot.slack.feed.teller import DecideActions, RememberShown, SlackTeller, feed_client
 
 log = logging.getLogger("bot.slack.feed")
 
@@ -38,7 +40,7 @@ class Feed:
 _FEEDS: WeakKeyDictionary[Any, Feed] = WeakKeyDictionary()
 
 
-def register(app: Any, deps: Deps) -> None:
+def register(app: AsyncApp, deps: Deps) -> None:
     """Build the feed for this app (started later, by `start`, on the running loop)."""
     settings = deps.settings
     interval = int(getattr(settings, "booking_poll_seconds", DEFAULT_POLL_SECONDS) or 0)
@@ -61,7 +63,7 @@ def register(app: Any, deps: Deps) -> None:
     )
 
 
-def _decide_actions() -> Any:
+def _decide_actions() -> DecideActions | None:
     """Approve / Decline buttons from the lifecycle feature, when it offers them:
     `bot.slack.lifecycle.decide_buttons(booking_id) -> list[Block Kit button]`."""
     from bot.slack import lifecycle
@@ -69,7 +71,7 @@ def _decide_actions() -> Any:
     return getattr(lifecycle, "decide_buttons", None)
 
 
-def _remember_shown(deps: Deps) -> Any:
+def _remember_shown(deps: Deps) -> RememberShown:
     """The lifecycle feature's record of the messages showing a booking, bound to `deps`:
     the host's DM the feed posts is redrawn when the booking is changed from Slack."""
     from bot.slack import lifecycle
@@ -80,11 +82,11 @@ def _remember_shown(deps: Deps) -> Any:
     return remember
 
 
-def feed_of(app: Any) -> Feed | None:
+def feed_of(app: AsyncApp) -> Feed | None:
     return _FEEDS.get(app)
 
 
-def start(app: Any) -> None:
+def start(app: AsyncApp) -> None:
     """Start the watcher with the bot (BOOKING_POLL_SECONDS > 0); call on the running loop."""
     feed = _FEEDS.get(app)
     if feed is None or not feed.enabled or feed.task is not None:
@@ -92,7 +94,7 @@ def start(app: Any) -> None:
     feed.task = asyncio.ensure_future(feed.watcher.run())
 
 
-async def stop(app: Any) -> None:
+async def stop(app: AsyncApp) -> None:
     """Stop the watcher and give its lease up (another process takes over at once)."""
     feed = _FEEDS.get(app)
     if feed is None or feed.task is None:
@@ -103,7 +105,9 @@ async def stop(app: Any) -> None:
     feed.task = None
 
 
-async def webhook(app: Any, headers: Mapping[str, str], query: str, body: bytes) -> WebhookAnswer:
+async def webhook(
+    app: AsyncApp, headers: Mapping[str, str], query: str, body: bytes
+) -> WebhookAnswer:
     """`POST /fluentbooking/webhook` (FluentBooking Pro), when BOOKING_WEBHOOK_SECRET is set."""
     feed = _FEEDS.get(app)
     if feed is None:

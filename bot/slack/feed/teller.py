@@ -10,6 +10,7 @@ the change again at its next look (told-once keys keep it from being told twice)
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -20,12 +21,17 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.feed import Change, FeedState, Kind, Reminder, Seen, Summary
 from bot.slack.deps import Deps
 from bot.slack.feed import views
+from bot.slack.shapes import Block, Message
 from bot.team.identity import HostDirectory, owners_of
 
 log = logging.getLogger("bot.slack.feed")
 
 CHANNEL_PROBLEMS = {"not_in_channel", "channel_not_found", "is_archived", "missing_scope"}
 HOST_DM_KINDS = (Kind.NEW, Kind.CANCELLED, Kind.RESCHEDULED)
+#: (booking_id) -> the Approve / Decline buttons the lifecycle feature offers
+DecideActions = Callable[[int], list[Block]]
+#: (booking_id, channel, ts, surface, user): the lifecycle feature records a message showing it
+RememberShown = Callable[[int, str, str, str, str], Awaitable[None]]
 
 
 def feed_client(app_client: AsyncWebClient) -> AsyncWebClient:
@@ -55,8 +61,8 @@ class SlackTeller:
         client: AsyncWebClient,
         state: FeedState,
         *,
-        decide_actions: Any = None,
-        remember_shown: Any = None,
+        decide_actions: DecideActions | None = None,
+        remember_shown: RememberShown | None = None,
     ) -> None:
         self.deps = deps
         self.client = client
@@ -175,7 +181,7 @@ class SlackTeller:
         if change.kind is Kind.NEW and ts and self.remember_shown is not None:
             await self.remember_shown(change.booking.booking_id, channel, ts, "host_dm", host)
 
-    async def _dm(self, user_id: str, build: Any) -> tuple[str, str]:
+    async def _dm(self, user_id: str, build: Callable[[str], Message]) -> tuple[str, str]:
         """Post a DM built for the reader's zone; (channel, ts) of the message."""
         profile = await self.deps.profile(self.client, user_id)
         zone = views_zone(getattr(profile, "timezone", None))
