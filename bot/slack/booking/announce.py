@@ -10,12 +10,15 @@ finds the key taken and announces nothing.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from datetime import UTC
 from typing import Any
 
+from slack_sdk.web.async_client import AsyncWebClient
+
 from bot.booking.records import remember
 from bot.booking.result import BookingResult
-from bot.booking.service import announcement_id
+from bot.booking.service import BookOutcome, announcement_id
 from bot.slack import lifecycle
 from bot.slack.booking.views.announcements import booked_dm, channel_post, host_dm
 from bot.slack.deps import Deps
@@ -31,7 +34,7 @@ ANNOUNCE_TTL = 90 * 86400.0
 _MISSING_CHANNEL = {"not_in_channel", "channel_not_found", "is_archived"}
 
 
-def after_booking(deps: Deps, client: Any, user_id: str, outcome: Any) -> None:
+def after_booking(deps: Deps, client: AsyncWebClient, user_id: str, outcome: BookOutcome) -> None:
     """Deliver the announcements and the Home refresh for a booking just made.
 
     `outcome`: the BookingService's BookOutcome. Its outbox item was saved with the
@@ -57,7 +60,7 @@ def after_booking(deps: Deps, client: Any, user_id: str, outcome: Any) -> None:
     )
 
 
-def outbox_of(deps: Deps, client: Any) -> Outbox:
+def outbox_of(deps: Deps, client: AsyncWebClient) -> Outbox:
     """The process's outbox, delivering through `client` (the app's Web API client)."""
     if deps.outbox is None:
 
@@ -70,7 +73,7 @@ def outbox_of(deps: Deps, client: Any) -> Outbox:
 
 async def _deliver_all(
     deps: Deps,
-    client: Any,
+    client: AsyncWebClient,
     deliveries: dict[str, dict[str, Any]],
     *,
     saved: bool,
@@ -92,18 +95,18 @@ async def _deliver_all(
     await outbox.run_due()  # what failed earlier, here or in a process that stopped
 
 
-async def _deliver(deps: Deps, client: Any, payload: dict[str, Any]) -> bool:
+async def _deliver(deps: Deps, client: AsyncWebClient, payload: dict[str, Any]) -> bool:
     """One outbox item: True when done (or done before), False to try again later."""
     result = BookingResult.from_dict(payload["result"])
     return await _announce(deps, client, str(payload["user_id"]), result) != "dm failed"
 
 
-async def announce(deps: Deps, client: Any, user_id: str, result: BookingResult) -> bool:
+async def announce(deps: Deps, client: AsyncWebClient, user_id: str, result: BookingResult) -> bool:
     """Announce one booking, at most once. Returns True when this call announced it."""
     return await _announce(deps, client, user_id, result) == "announced"
 
 
-async def _announce(deps: Deps, client: Any, user_id: str, result: BookingResult) -> str:
+async def _announce(deps: Deps, client: AsyncWebClient, user_id: str, result: BookingResult) -> str:
     """ "announced", "already" (by another caller) or "dm failed" (nothing was posted;
     the key is free again, so a retry announces it)."""
     key = f"announce:{result.booking_id}"
@@ -152,14 +155,16 @@ async def _announce(deps: Deps, client: Any, user_id: str, result: BookingResult
     return "announced"
 
 
-async def _quietly(call: Any, booking_id: int, what: str) -> None:
+async def _quietly(call: Awaitable[object], booking_id: int, what: str) -> None:
     try:
         await call
     except Exception:
         log.warning("booking %s: announcement not %s", booking_id, what)
 
 
-async def _dm_host(deps: Deps, client: Any, host: str, booker: str, result: BookingResult) -> bool:
+async def _dm_host(
+    deps: Deps, client: AsyncWebClient, host: str, booker: str, result: BookingResult
+) -> bool:
     """Tell the host a member booked them; the time in the host's Slack zone."""
     try:
         them = await deps.profile(client, host)
@@ -186,7 +191,7 @@ async def _dm_host(deps: Deps, client: Any, host: str, booker: str, result: Book
         return False
 
 
-async def _dm(deps: Deps, client: Any, user_id: str, result: BookingResult) -> bool:
+async def _dm(deps: Deps, client: AsyncWebClient, user_id: str, result: BookingResult) -> bool:
     try:
         me = await deps.profile(client, user_id)
         opened = await client.conversations_open(users=user_id)
@@ -222,7 +227,7 @@ async def _record_origin(
 
 
 async def _post_channel(
-    deps: Deps, client: Any, channel: str, user_id: str, result: BookingResult
+    deps: Deps, client: AsyncWebClient, channel: str, user_id: str, result: BookingResult
 ) -> str | None:
     """The channel post's ts, or None when it could not be posted."""
     try:
