@@ -13,6 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
 from bot.booking import BookingPending
 from bot.logs import request_id
 from bot.slack import blocks
@@ -86,7 +89,7 @@ def _store_error_type() -> type[BaseException] | None:
     return StoreError
 
 
-async def tell(respond: Any, exc: BaseException, *, action: str = "that") -> None:
+async def tell(respond: AsyncRespond, exc: BaseException, *, action: str = "that") -> None:
     """Report an error as an ephemeral message through response_url."""
     err = describe(exc, action=action)
     try:
@@ -100,7 +103,7 @@ async def tell(respond: Any, exc: BaseException, *, action: str = "that") -> Non
 
 
 async def show_in_modal(
-    client: Any,
+    client: AsyncWebClient,
     view_id: str,
     exc: BaseException,
     error_view: Callable[[str, str | None], dict[str, Any]],

@@ -6,6 +6,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from slack_bolt.context.respond.async_respond import AsyncRespond
+
 
 @dataclass
 class Origin:
@@ -15,10 +17,10 @@ class Origin:
     channel_id: str | None
     trigger_id: str | None
     received: float  # time.monotonic() when the request arrived
-    respond: Any  # Bolt's respond (response_url)
+    respond: AsyncRespond  # Bolt's respond (response_url)
 
 
-def origin_of(body: dict[str, Any], respond: Any) -> Origin:
+def origin_of(body: dict[str, Any], respond: AsyncRespond) -> Origin:
     """The origin of a slash command, a button click or a shortcut."""
     return Origin(
         user_id=body.get("user_id") or (body.get("user") or {}).get("id", ""),

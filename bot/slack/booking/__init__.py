@@ -12,11 +12,11 @@ post, App Home refresh).
 
 from __future__ import annotations
 
-from typing import Any
+from slack_bolt.async_app import AsyncApp
 
 from bot.slack.booking import listeners
 from bot.slack.deps import Deps
 
 
-def register(app: Any, deps: Deps) -> None:
+def register(app: AsyncApp, deps: Deps) -> None:
     listeners.register(app, deps)

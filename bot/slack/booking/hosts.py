@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.fluentbooking.models import Event
 from bot.slack.deps import Deps
@@ -17,7 +16,9 @@ class NoSuchHost(LookupError):
     the error message escapes it)."""
 
 
-async def events_of(deps: Deps, client: Any, pick: HostPick, events: list[Event]) -> list[Event]:
+async def events_of(
+    deps: Deps, client: AsyncWebClient, pick: HostPick, events: list[Event]
+) -> list[Event]:
     """The events of the calendars `pick` hosts (by the same identity rule as everywhere)."""
     directory = await deps.directory()
     if pick.user_id:

@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from slack_sdk.web.async_client import AsyncWebClient
+
 from bot.booking.service import BookingIntent
 from bot.fluentbooking.models import Event
 from bot.slack import blocks, errors
@@ -37,7 +39,11 @@ log = logging.getLogger(__name__)
 
 
 async def resolve_attendee(
-    deps: Deps, client: Any, me: Profile, emails: list[str], mentions: list[tuple[str, Any]]
+    deps: Deps,
+    client: AsyncWebClient,
+    me: Profile,
+    emails: list[str],
+    mentions: list[tuple[str, Any]],
 ) -> tuple[str, str]:
     """(name, email): the first email typed, else the first @mention, else the user."""
     if emails:
@@ -60,7 +66,7 @@ async def resolve_attendee(
 
 
 async def _open_or_offer(
-    deps: Deps, client: Any, origin: Origin, prefill: Prefill, why: str
+    deps: Deps, client: AsyncWebClient, origin: Origin, prefill: Prefill, why: str
 ) -> None:
     """Open the prefilled form while the trigger is fresh; else offer a button for it."""
     fresh = time.monotonic() - origin.received < deps.trigger_fresh_seconds
@@ -80,7 +86,7 @@ async def _open_or_offer(
 
 
 async def book_line(
-    deps: Deps, client: Any, origin: Origin, text: str, *, event_id: int | None = None
+    deps: Deps, client: AsyncWebClient, origin: Origin, text: str, *, event_id: int | None = None
 ) -> None:
     """The one-line flow. `event_id` is set when the user picked among ambiguous events."""
     try:
@@ -143,7 +149,7 @@ async def book_line(
 
 
 async def _offer_times(
-    deps: Deps, client: Any, origin: Origin, event: Event, prefill: Prefill, when: Any
+    deps: Deps, client: AsyncWebClient, origin: Origin, event: Event, prefill: Prefill, when: Any
 ) -> None:
     tz = prefill.timezone or "UTC"
     zone = ZoneInfo(tz)
@@ -214,7 +220,7 @@ async def _offer_times(
 
 
 async def book_button(
-    deps: Deps, client: Any, origin: Origin, value: SlotValue, *, message_ts: str | None
+    deps: Deps, client: AsyncWebClient, origin: Origin, value: SlotValue, *, message_ts: str | None
 ) -> None:
     """A Book button: create the booking once, answer in place of the buttons."""
     from bot.booking.guard import SlotBusy, TakenAtSameMoment

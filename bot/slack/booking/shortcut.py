@@ -5,6 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
 from bot.slack import blocks, errors
 from bot.slack.booking.common import Prefill
 from bot.slack.booking.form import open_form
@@ -32,13 +35,15 @@ def no_email(name: str) -> str:
     )
 
 
-async def _is_bot_user(client: Any, user_id: str) -> bool:
+async def _is_bot_user(client: AsyncWebClient, user_id: str) -> bool:
     resp = await client.users_info(user=user_id)
     user = resp.get("user") or {}
     return bool(user.get("is_bot") or (user.get("profile") or {}).get("bot_id"))
 
 
-async def book_with_person(deps: Deps, client: Any, body: dict[str, Any], respond: Any) -> None:
+async def book_with_person(
+    deps: Deps, client: AsyncWebClient, body: dict[str, Any], respond: AsyncRespond
+) -> None:
     """Message shortcut: the form with the message's author as attendee.
 
     An app's message gets an ephemeral instead of the form; the user's own message and an

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
+
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.dates.spans import read_span
 from bot.fluentbooking.models import Event
@@ -25,7 +26,7 @@ from bot.team.hostpick import take_host
 log = logging.getLogger(__name__)
 
 
-async def slots(deps: Deps, client: Any, origin: Origin, text: str) -> None:
+async def slots(deps: Deps, client: AsyncWebClient, origin: Origin, text: str) -> None:
     """`/slots [event] [when]`: the events, or one event's free times as Book buttons."""
     try:
         me = await deps.profile(client, origin.user_id)
@@ -84,7 +85,9 @@ async def slots(deps: Deps, client: Any, origin: Origin, text: str) -> None:
         await errors.tell(origin.respond, exc, action="/slots")
 
 
-async def more_slots(deps: Deps, client: Any, origin: Origin, value: SlotRangeValue) -> None:
+async def more_slots(
+    deps: Deps, client: AsyncWebClient, origin: Origin, value: SlotRangeValue
+) -> None:
     """A More times / Later days button: the free times of the days it names."""
     try:
         event = await deps.event(value.event_id)
@@ -104,7 +107,7 @@ async def more_slots(deps: Deps, client: Any, origin: Origin, value: SlotRangeVa
 
 async def _show_slots(
     deps: Deps,
-    client: Any,
+    client: AsyncWebClient,
     origin: Origin,
     event: Event,
     first: date,
