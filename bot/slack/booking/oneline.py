@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -34,6 +34,9 @@ from bot.slack.fmt import clock, day_label, iana_or, when_label
 from bot.slack.origin import Origin
 from bot.slack.text import escape
 from bot.team.hostpick import take_host
+
+if TYPE_CHECKING:
+    from bot.dates import ParsedWhen
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +152,12 @@ async def book_line(
 
 
 async def _offer_times(
-    deps: Deps, client: AsyncWebClient, origin: Origin, event: Event, prefill: Prefill, when: Any
+    deps: Deps,
+    client: AsyncWebClient,
+    origin: Origin,
+    event: Event,
+    prefill: Prefill,
+    when: ParsedWhen,
 ) -> None:
     tz = prefill.timezone or "UTC"
     zone = ZoneInfo(tz)
