@@ -14,7 +14,7 @@ updates it), `tell_host_of_pending` (the host's DM with Approve / Decline) and
 
 from __future__ import annotations
 
-from typing import Any
+from slack_bolt.async_app import AsyncApp
 
 from bot.slack.deps import Deps
 from bot.slack.lifecycle import listeners
@@ -36,5 +36,5 @@ __all__ = [
 ]
 
 
-def register(app: Any, deps: Deps) -> None:
+def register(app: AsyncApp, deps: Deps) -> None:
     listeners.register(app, deps)

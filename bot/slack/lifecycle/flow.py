@@ -20,6 +20,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from slack_sdk.web.async_client import AsyncWebClient
+
 from bot.fluentbooking.errors import FluentBookingError, NotFoundError
 from bot.fluentbooking.lifecycle import Change
 from bot.fluentbooking.models import Booking
@@ -38,6 +40,7 @@ from bot.lifecycle.service import (
 from bot.slack.deps import Deps
 from bot.slack.home import publish_home
 from bot.slack.lifecycle import views
+from bot.slack.shapes import Block
 from bot.team.access import Viewer, allowed
 from bot.team.identity import CalendarOwner, HostDirectory
 
@@ -46,7 +49,7 @@ log = logging.getLogger(__name__)
 RESCHEDULE_DAYS = 14  # how far the reschedule modal looks for the first free day
 
 
-async def is_admin(deps: Deps, client: Any, user_id: str) -> bool:
+async def is_admin(deps: Deps, client: AsyncWebClient, user_id: str) -> bool:
     """BOOKING_ADMINS, or a workspace admin or owner (users.info), asked every time."""
     if user_id in (getattr(deps.settings, "booking_admins", None) or ()):
         return True
@@ -67,7 +70,7 @@ def service_of(deps: Deps) -> LifecycleService:
     return found
 
 
-async def viewer_for(deps: Deps, client: Any, user_id: str) -> Viewer:
+async def viewer_for(deps: Deps, client: AsyncWebClient, user_id: str) -> Viewer:
     """Who is clicking, as the rule needs it: profile email, admin, hosted calendars."""
     profile = await deps.profile(client, user_id)
     owners = await deps.fb.calendar_host_emails()
@@ -122,7 +125,7 @@ def _origin(body: dict[str, Any]) -> dict[str, str]:
     return {"c": str(channel), "m": str(ts)}
 
 
-async def _zone(deps: Deps, client: Any, user_id: str) -> str:
+async def _zone(deps: Deps, client: AsyncWebClient, user_id: str) -> str:
     profile = await deps.profile(client, user_id)
     try:
         ZoneInfo(profile.timezone)
@@ -134,7 +137,7 @@ async def _zone(deps: Deps, client: Any, user_id: str) -> str:
 # -- a button click ---------------------------------------------------------------------
 
 
-async def on_button(deps: Deps, client: Any, body: dict[str, Any]) -> None:
+async def on_button(deps: Deps, client: AsyncWebClient, body: dict[str, Any]) -> None:
     clicked = _clicked(body)
     user_id = str((body.get("user") or {}).get("id") or "")
     if clicked is None or not user_id:
@@ -158,7 +161,7 @@ async def on_button(deps: Deps, client: Any, body: dict[str, Any]) -> None:
 
 async def _open_modal(
     deps: Deps,
-    client: Any,
+    client: AsyncWebClient,
     body: dict[str, Any],
     user_id: str,
     change: Change,
@@ -245,7 +248,7 @@ def _minutes(booking: Booking) -> int | None:
     return minutes or None
 
 
-async def on_day_pick(deps: Deps, client: Any, body: dict[str, Any]) -> None:
+async def on_day_pick(deps: Deps, client: AsyncWebClient, body: dict[str, Any]) -> None:
     view = body.get("view") or {}
     meta = json.loads(view.get("private_metadata") or "{}")
     picked = (body.get("actions") or [{}])[0].get("selected_date")
@@ -294,7 +297,9 @@ class Submitted:
     reason: str
 
 
-async def on_submit(deps: Deps, client: Any, body: dict[str, Any], change: Change) -> Submitted:
+async def on_submit(
+    deps: Deps, client: AsyncWebClient, body: dict[str, Any], change: Change
+) -> Submitted:
     """Make the change a modal asked for; the listener shows the outcome in the modal."""
     meta, values = submitted(body)
     user_id = str((body.get("user") or {}).get("id") or "")
@@ -320,7 +325,7 @@ async def on_submit(deps: Deps, client: Any, body: dict[str, Any], change: Chang
 
 
 async def finish_later(
-    deps: Deps, client: Any, view_id: str, task: asyncio.Task[Submitted]
+    deps: Deps, client: AsyncWebClient, view_id: str, task: asyncio.Task[Submitted]
 ) -> None:
     """The site was slower than the ack: show the outcome when it comes."""
     try:
@@ -340,7 +345,7 @@ FAILED_MESSAGE = "Something went wrong on our side; nothing was changed. Try aga
 
 
 async def after_outcome(
-    deps: Deps, client: Any, outcome: Outcome, booking_id: int, *, reason: str = ""
+    deps: Deps, client: AsyncWebClient, outcome: Outcome, booking_id: int, *, reason: str = ""
 ) -> None:
     """Bring every recorded message showing the booking to what the site now holds."""
     if outcome.booking is None or outcome.result not in (Result.DONE, Result.ALREADY):
@@ -373,7 +378,7 @@ async def after_outcome(
 
 async def shown_message(
     deps: Deps,
-    client: Any,
+    client: AsyncWebClient,
     booking: Booking,
     shown: ShownMessage,
     change: Change | None,
@@ -417,7 +422,7 @@ def booking_buttons(booking: Booking, changes: list[Change]) -> dict[str, Any] |
     return views.action_buttons(booking.id, booking.status, booking.start_utc, changes)
 
 
-async def _tell(client: Any, origin: dict[str, str], user_id: str, text: str) -> None:
+async def _tell(client: AsyncWebClient, origin: dict[str, str], user_id: str, text: str) -> None:
     """Beside the booking where the member clicked; in their DM when that fails."""
     shown = views.with_mentions(text)
     if origin.get("c"):
@@ -433,7 +438,7 @@ async def _tell(client: Any, origin: dict[str, str], user_id: str, text: str) ->
         log.warning("could not tell %s the outcome (%s)", user_id, type(exc).__name__)
 
 
-async def _show(client: Any, view_id: str, view: dict[str, Any]) -> None:
+async def _show(client: AsyncWebClient, view_id: str, view: dict[str, Any]) -> None:
     try:
         await client.views_update(view_id=view_id, view=view)
     except Exception as exc:
@@ -443,7 +448,7 @@ async def _show(client: Any, view_id: str, view: dict[str, Any]) -> None:
 # -- where bookings are first shown (called by the announcements) -----------------------
 
 
-def host_buttons(booking_id: int, status: str, start_utc: datetime, now: datetime) -> Any:
+def host_buttons(booking_id: int, status: str, start_utc: datetime, now: datetime) -> Block | None:
     """Everything that fits the state, for the host's own DM (each click checked again)."""
     changes = views.offered(status, start_utc, now)
     return views.action_buttons(booking_id, status, start_utc, changes)
@@ -465,7 +470,9 @@ def decide_buttons(booking_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def booker_buttons(booking_id: int, status: str, start_utc: datetime, now: datetime) -> Any:
+def booker_buttons(
+    booking_id: int, status: str, start_utc: datetime, now: datetime
+) -> Block | None:
     """Cancel and Reschedule on what the booker (or a channel) sees; every click is
     checked again, so a channel reader who may not is told so."""
     public = (Change.RESCHEDULE, Change.CANCEL)
@@ -484,7 +491,7 @@ async def remember_shown(
         log.warning("booking %s: message not remembered (%s)", booking_id, type(exc).__name__)
 
 
-async def host_member(deps: Deps, client: Any, booking: Booking) -> str | None:
+async def host_member(deps: Deps, client: AsyncWebClient, booking: Booking) -> str | None:
     """The Slack member hosting the booking: BOOKING_HOST_MAP, else the member whose
     Slack email is the calendar owner's."""
     if booking.calendar_id is None:
@@ -508,7 +515,7 @@ async def host_member(deps: Deps, client: Any, booking: Booking) -> str | None:
     return str(user.get("id") or "") or None
 
 
-async def tell_host_of_pending(deps: Deps, client: Any, booking_id: int) -> bool:
+async def tell_host_of_pending(deps: Deps, client: AsyncWebClient, booking_id: int) -> bool:
     """A booking waiting for approval: the host's DM with Approve and Decline."""
     try:
         booking = await service_of(deps).read(booking_id)

@@ -9,11 +9,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.fluentbooking.lifecycle import Change
 from bot.slack.deps import Deps
 from bot.slack.lifecycle import flow, views
+
+#: a view_submission listener as Bolt calls it
+ViewListener = Callable[[AsyncAck, dict[str, Any], AsyncWebClient], Awaitable[None]]
 
 log = logging.getLogger(__name__)
 
@@ -24,21 +32,23 @@ SUBMITS = {
 }
 
 
-def register(app: Any, deps: Deps) -> None:
+def register(app: AsyncApp, deps: Deps) -> None:
     @app.action(
         re.compile(f"^{views.ACTION_PREFIX}(cancel|reschedule|approve|decline|completed|no_show)$")
     )
-    async def on_lifecycle_button(ack: Any, body: dict[str, Any], client: Any) -> None:
+    async def on_lifecycle_button(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
         await ack()
         deps.spawn(flow.on_button(deps, client, body))
 
     @app.action(views.DAY_ACTION)
-    async def on_lifecycle_day(ack: Any, body: dict[str, Any], client: Any) -> None:
+    async def on_lifecycle_day(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
         deps.spawn(flow.on_day_pick(deps, client, body))
 
     @app.action(views.TIME_ACTION)
-    async def on_lifecycle_time(ack: Any) -> None:
+    async def on_lifecycle_time(ack: AsyncAck) -> None:
         await ack()
 
     for callback, (change, working) in SUBMITS.items():
@@ -47,8 +57,8 @@ def register(app: Any, deps: Deps) -> None:
     app.view_closed(views.RESULT_MODAL)(_ack_only)
 
 
-def _submit(deps: Deps, change: Change, working: str) -> Any:
-    async def listener(ack: Any, body: dict[str, Any], client: Any) -> None:
+def _submit(deps: Deps, change: Change, working: str) -> ViewListener:
+    async def listener(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         if change is Change.RESCHEDULE and flow.new_time_of(flow.submitted(body)[1]) is None:
             await ack(response_action="errors", errors={_time_block(body): "Pick a new time."})
             return
@@ -81,5 +91,5 @@ def _time_block(body: dict[str, Any]) -> str:
     return next((b for b in values if b.startswith(views.TIME_BLOCK)), views.DAY_BLOCK)
 
 
-async def _ack_only(ack: Any) -> None:
+async def _ack_only(ack: AsyncAck) -> None:
     await ack()
