@@ -15,6 +15,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.fluentbooking.models import Booking
 from bot.slack import errors
 from bot.slack.deps import Deps
 from bot.slack.fmt import iana_or
@@ -31,7 +34,7 @@ CLOSED = {"cancelled", "canceled", "rejected", "completed", "no_show"}
 
 @dataclass(frozen=True)
 class Found:
-    booking: Any  # bot.fluentbooking.models.Booking
+    booking: Booking
     by_bot: bool  # made through the bot by this Slack user
 
 
@@ -84,7 +87,9 @@ def to_home(found: Found, timezone: str) -> HomeBooking:
     )
 
 
-async def upcoming_seen(deps: Deps, client: Any, user_id: str, *, limit: int = LIMIT) -> list[Any]:
+async def upcoming_seen(
+    deps: Deps, client: AsyncWebClient, user_id: str, *, limit: int = LIMIT
+) -> list[Any]:
     """The member's next open meetings: hosted, attended (as attendee or guest) and booked
     by them from Slack, soonest first (see bot.team.listing); never other people's."""
     viewer = await deps.viewer(client, user_id)
@@ -105,7 +110,7 @@ async def upcoming_seen(deps: Deps, client: Any, user_id: str, *, limit: int = L
     return items[:limit]
 
 
-async def build_home(deps: Deps, client: Any, user_id: str) -> dict[str, Any]:
+async def build_home(deps: Deps, client: AsyncWebClient, user_id: str) -> dict[str, Any]:
     """The tab for this user; a site problem gives the how-to with a one-line note."""
     me = await deps.profile(client, user_id)
     tz = iana_or(me.timezone, "UTC")
@@ -126,7 +131,7 @@ async def build_home(deps: Deps, client: Any, user_id: str) -> dict[str, Any]:
     return home_view(rows, timezone=tz, today=today)
 
 
-async def publish_home(deps: Deps, client: Any, user_id: str) -> None:
+async def publish_home(deps: Deps, client: AsyncWebClient, user_id: str) -> None:
     """Build and publish the tab; never raises (it runs in the background)."""
     try:
         view = await build_home(deps, client, user_id)
