@@ -8,8 +8,9 @@ decided again on each use, on the site's row and the bot's records (bot.team.ser
 from __future__ import annotations
 
 import logging
-from typing import Any
 from zoneinfo import ZoneInfo
+
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.fluentbooking import Booking
 from bot.slack import blocks, errors
@@ -58,7 +59,13 @@ def read_bookings_text(text: str) -> tuple[str | None, bool, str]:
 
 
 async def bookings(
-    deps: Deps, client: Any, origin: Origin, text: str, *, limit: int = PAGE, replace: bool = False
+    deps: Deps,
+    client: AsyncWebClient,
+    origin: Origin,
+    text: str,
+    *,
+    limit: int = PAGE,
+    replace: bool = False,
 ) -> None:
     """`/bookings [upcoming|past|all] [team]`: the meetings the member hosts, attends or
     booked from Slack; `team`: every host's, for admins (re-checked on every click)."""
@@ -133,7 +140,9 @@ def _line(kind: Section, seen: Seen, viewer: Viewer, directory: HostDirectory) -
     )
 
 
-async def booking_details(deps: Deps, client: Any, origin: Origin, booking_id: int) -> None:
+async def booking_details(
+    deps: Deps, client: AsyncWebClient, origin: Origin, booking_id: int
+) -> None:
     """The Details menu: the attendee's contact details, when the rule allows. Decided on
     the site's row and the store (the menu's value only names which booking)."""
     try:
