@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from slack_sdk.web.async_client import AsyncWebClient
+
 from bot.booking.service import BookingIntent
 from bot.fluentbooking.models import Event
 from bot.slack import errors
@@ -118,7 +120,7 @@ async def fill_state(
 
 async def open_form(
     deps: Deps,
-    client: Any,
+    client: AsyncWebClient,
     *,
     trigger_id: str,
     user_id: str,
@@ -167,7 +169,7 @@ async def open_form(
     return view_id
 
 
-async def refresh(deps: Deps, client: Any, body: dict[str, Any]) -> None:
+async def refresh(deps: Deps, client: AsyncWebClient, body: dict[str, Any]) -> None:
     """Event, duration, day or zone changed: fetch that day's times and update the modal."""
     view = body["view"]
     meta = metadata(None, (body.get("user") or {}).get("id", ""))
@@ -235,7 +237,7 @@ class SubmitOutcome:
     later_view: dict[str, Any]  # the same as a view, for when the ack went out already
 
 
-async def submit(deps: Deps, client: Any, body: dict[str, Any]) -> dict[str, Any] | None:
+async def submit(deps: Deps, client: AsyncWebClient, body: dict[str, Any]) -> dict[str, Any] | None:
     """Handle a view submission. Returns the ack payload; local checks answer at once.
 
     The booking itself is given `deps.submit_inline_seconds`; if the site is slower the
@@ -267,7 +269,9 @@ async def submit(deps: Deps, client: Any, body: dict[str, Any]) -> dict[str, Any
     return outcome.ack
 
 
-async def _finish_later(client: Any, view_id: str, task: asyncio.Task[SubmitOutcome]) -> None:
+async def _finish_later(
+    client: AsyncWebClient, view_id: str, task: asyncio.Task[SubmitOutcome]
+) -> None:
     outcome = await task
     try:
         await client.views_update(view_id=view_id, view=outcome.later_view)
@@ -276,7 +280,7 @@ async def _finish_later(client: Any, view_id: str, task: asyncio.Task[SubmitOutc
 
 
 async def _book(
-    deps: Deps, client: Any, body: dict[str, Any], form: FormData, meta: BookingFormMeta
+    deps: Deps, client: AsyncWebClient, body: dict[str, Any], form: FormData, meta: BookingFormMeta
 ) -> SubmitOutcome:
     from bot.booking.guard import SlotBusy, TakenAtSameMoment
     from bot.fluentbooking import SlotUnavailableError, ValidationError
