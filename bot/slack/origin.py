@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack.errors import DirectMessage, ResponseUrl, Surface
 
 
 @dataclass
@@ -18,6 +21,13 @@ class Origin:
     trigger_id: str | None
     received: float  # time.monotonic() when the request arrived
     respond: AsyncRespond  # Bolt's respond (response_url)
+
+    def surface(self, client: AsyncWebClient) -> Surface:
+        """Where a failure of this request's follow-up work is told: its response URL,
+        else (a click in App Home or in a modal has none) a DM to the user."""
+        if getattr(self.respond, "response_url", None):
+            return ResponseUrl(self.respond)
+        return DirectMessage(client, self.user_id)
 
 
 def origin_of(body: dict[str, Any], respond: AsyncRespond) -> Origin:

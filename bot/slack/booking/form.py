@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.booking.service import BookingIntent
+from bot.fluentbooking import FluentBookingError
 from bot.fluentbooking.models import Event
 from bot.slack import errors
 from bot.slack.booking import announce
@@ -98,7 +100,7 @@ async def fill_state(
         end = day + timedelta(days=LOOKAHEAD_DAYS if auto_day else 0)
         try:
             by_day = await fetch_slots(deps, event, day, end, timezone, state.duration)
-        except Exception as exc:  # show it where the times would be; keep the form
+        except FluentBookingError as exc:  # show it where the times would be; keep the form
             state.form_error = errors.describe(exc, action="loading free times").message
             by_day = {}
         if auto_day and by_day and not by_day.get(day):
@@ -135,7 +137,10 @@ async def open_form(
     opened = await client.views_open(trigger_id=trigger_id, view=modal.loading_view(meta))
     view = opened["view"]
     view_id, view_hash = view["id"], view.get("hash")
-    try:
+    in_modal = errors.OpenModal(
+        client, view_id, lambda text, rid: modal.error_view(text, meta, rid)
+    )
+    with errors.told_in(in_modal):  # a failure from here on replaces the loading modal
         events_task = asyncio.ensure_future(deps.events())
         me = await deps.profile(client, user_id)
         events = await events_task
@@ -162,10 +167,6 @@ async def open_form(
             hash=view_hash,
             view=modal.form_view(state, metadata(channel_id, user_id, state)),
         )
-    except Exception as exc:
-        await errors.show_in_modal(
-            client, view_id, exc, lambda text, rid: modal.error_view(text, meta, rid)
-        )
     return view_id
 
 
@@ -175,25 +176,26 @@ async def refresh(deps: Deps, client: AsyncWebClient, body: dict[str, Any]) -> N
     meta = metadata(None, (body.get("user") or {}).get("id", ""))
     form = read_state(view)
     action_id = ((body.get("actions") or [{}])[0]).get("action_id")
+    errors.move_to(
+        errors.OpenModal(client, view["id"], lambda text, rid: modal.error_view(text, meta, rid))
+    )
+    meta = read_metadata(view)
+    form_view = await _form_view_again(
+        deps,
+        form,
+        meta,
+        timezone=iana_or(form.timezone, meta.timezone or "UTC"),
+        user_id=meta.user_id,
+        time_value=form.time_value,
+        # a new event: move to its first free day (the user picks the day afterwards)
+        auto_day=action_id == ActionId.EVENT,
+    )
     try:
-        meta = read_metadata(view)
-        form_view = await _form_view_again(
-            deps,
-            form,
-            meta,
-            timezone=iana_or(form.timezone, meta.timezone or "UTC"),
-            user_id=meta.user_id,
-            time_value=form.time_value,
-            # a new event: move to its first free day (the user picks the day afterwards)
-            auto_day=action_id == ActionId.EVENT,
-        )
         await client.views_update(view_id=view["id"], hash=view.get("hash"), view=form_view)
-    except Exception as exc:
-        if _is_hash_conflict(exc):  # a newer update already landed
+    except SlackApiError as exc:
+        if exc.response.get("error") == "hash_conflict":  # a newer update already landed
             return
-        await errors.show_in_modal(
-            client, view["id"], exc, lambda text, rid: modal.error_view(text, meta, rid)
-        )
+        raise
 
 
 async def _form_view_again(
@@ -221,14 +223,6 @@ async def _form_view_again(
         slots_error=slots_error,
     )
     return modal.form_view(state, metadata(meta.channel_id, user_id, state))
-
-
-def _is_hash_conflict(exc: BaseException) -> bool:
-    response = getattr(exc, "response", None)
-    try:
-        return bool(response and response.get("error") == "hash_conflict")
-    except Exception:
-        return False
 
 
 @dataclass
@@ -275,8 +269,12 @@ async def _finish_later(
     outcome = await task
     try:
         await client.views_update(view_id=view_id, view=outcome.later_view)
-    except Exception:
-        log.exception("could not update the modal with the booking result")
+    except (
+        errors.SLACK_CALL_FAILED
+    ) as exc:  # the modal was closed: the booking stands, the DM has it
+        log.warning(
+            "could not update the modal with the booking result (%s)", errors.slack_error(exc)
+        )
 
 
 async def _book(
@@ -337,7 +335,7 @@ async def _book(
         if not mapped:
             mapped = {time_block: truncate(exc.user_message, 150)}
         return _errors(mapped, meta)
-    except Exception as exc:
+    except Exception as exc:  # the submission's answer: the failure shown in the form itself
         err = errors.describe(exc, action="booking from the form")
         return _errors({time_block: truncate(err.message, 300)}, meta, err.request_id)
 
