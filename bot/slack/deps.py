@@ -10,17 +10,26 @@ from collections.abc import Callable, Coroutine, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.booking import BookingService
 from bot.cache import TTLCache
+from bot.config import Settings
+from bot.fluentbooking.client import FluentBookingClient
 from bot.fluentbooking.models import Event
+from bot.slack.errors import SLACK_CALL_FAILED, Surface, reported, slack_error
+from bot.store import Store
+from bot.store.outbox import Outbox
 from bot.team.access import Viewer
 from bot.team.identity import HostDirectory, owners_of
 from bot.team.service import TeamService
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 EVENTS_TTL = 60.0
 PROFILE_TTL = 300.0
@@ -112,9 +121,9 @@ class Profile:
 
 @dataclass
 class Deps:
-    settings: Any
-    fb: Any  # bot.fluentbooking.FluentBookingClient
-    store: Any  # bot.store.Store
+    settings: Settings
+    fb: FluentBookingClient
+    store: Store
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     #: how long a view submission may wait for the site before acking with "Booking…"
     submit_inline_seconds: float = 2.0
@@ -124,7 +133,7 @@ class Deps:
     gate: AckGate = field(default_factory=AckGate, init=False)
     booking: BookingService = field(init=False)
     #: the durable outbox of booking announcements (bot.store.outbox.Outbox), made on first use
-    outbox: Any = field(default=None, init=False)
+    outbox: Outbox | None = field(default=None, init=False)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set, init=False)
     _events: TTLCache[str, list[Event]] = field(
         default_factory=lambda: TTLCache(maxsize=1, ttl=EVENTS_TTL), init=False
@@ -155,7 +164,7 @@ class Deps:
         return self.clock()
 
     # -- background work after the ack ---------------------------------------------------
-    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+    def spawn(self, coro: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
         """Run `coro` after the ack, once other requests are answered (see AckGate).
 
         The task is kept referenced so it is not collected mid-way."""
@@ -165,7 +174,14 @@ class Deps:
         task.add_done_callback(self._tasks.discard)
         return task
 
-    async def _after_acks(self, coro: Coroutine[Any, Any, Any]) -> Any:
+    def spawn_for(
+        self, surface: Surface, work: Coroutine[Any, Any, None], *, action: str
+    ) -> asyncio.Task[None]:
+        """`spawn` for a request's follow-up work: a failure that escapes `work` is told
+        once, on `surface` (bot.slack.errors.reported)."""
+        return self.spawn(reported(work, surface, action=action))
+
+    async def _after_acks(self, coro: Coroutine[Any, Any, T]) -> T:
         try:
             await self.gate.wait_turn()
         except BaseException:
@@ -193,9 +209,7 @@ class Deps:
         raw = await self.fb.list_events()
         host_map = getattr(self.settings, "booking_host_map", ()) or ()
         self._directory = HostDirectory(owners_of(raw), host_map)
-        self._event_calendars = {
-            int(e.id): int(e.calendar_id) for e in raw if getattr(e, "calendar_id", None)
-        }
+        self._event_calendars = {int(e.id): int(e.calendar_id) for e in raw if e.calendar_id}
         return [e for e in raw if e.active]
 
     async def directory(self) -> HostDirectory:
@@ -207,7 +221,7 @@ class Deps:
         await self.events()
         return dict(self._event_calendars)
 
-    async def viewer(self, client: Any, user_id: str) -> Viewer:
+    async def viewer(self, client: AsyncWebClient, user_id: str) -> Viewer:
         """The member behind a signed request, for the authorisation rule: their Slack
         profile email, admin rights (BOOKING_ADMINS or workspace admin/owner) and the
         calendars they host. Built from Slack's and the site's answers only."""
@@ -221,7 +235,7 @@ class Deps:
             hosted_calendar_ids=directory.hosted_by(user_id, me.email),
         )
 
-    async def host_member(self, client: Any, calendar_id: int | None) -> str | None:
+    async def host_member(self, client: AsyncWebClient, calendar_id: int | None) -> str | None:
         """The Slack member hosting `calendar_id` (BOOKING_HOST_MAP, else the owner's
         email looked up in Slack); None when nobody in the workspace hosts it."""
         if calendar_id is None:
@@ -239,8 +253,8 @@ class Deps:
         try:
             found = await client.users_lookupByEmail(email=email)
             user_id = str((found.get("user") or {}).get("id") or "")
-        except Exception as exc:
-            error = getattr(getattr(exc, "response", None), "get", lambda _k: None)("error")
+        except SLACK_CALL_FAILED as exc:  # no host DM this time; the booking is told anyway
+            error = slack_error(exc)
             if error != "users_not_found":
                 log.warning("could not look up the host of calendar %s: %s", calendar_id, error)
                 return None
@@ -263,12 +277,12 @@ class Deps:
             found = next((e for e in await self.events(fresh=True) if e.id == event_id), None)
         return found
 
-    async def profile(self, client: Any, user_id: str) -> Profile:
+    async def profile(self, client: AsyncWebClient, user_id: str) -> Profile:
         return await self._profiles.get_or_load(
             user_id, lambda: self._load_profile(client, user_id)
         )
 
-    async def _load_profile(self, client: Any, user_id: str) -> Profile:
+    async def _load_profile(self, client: AsyncWebClient, user_id: str) -> Profile:
         resp = await client.users_info(user=user_id)
         user = resp.get("user") or {}
         prof = user.get("profile") or {}
@@ -290,18 +304,18 @@ class Deps:
         return profile
 
 
-_DEPS: WeakKeyDictionary[Any, Deps] = WeakKeyDictionary()
+_DEPS: WeakKeyDictionary[AsyncApp, Deps] = WeakKeyDictionary()
 
 
-def attach(app: Any, deps: Deps) -> None:
+def attach(app: AsyncApp, deps: Deps) -> None:
     _DEPS[app] = deps
 
 
-def deps_of(app: Any) -> Deps:
+def deps_of(app: AsyncApp) -> Deps:
     return _DEPS[app]
 
 
-def ack_gate_of(app: Any) -> AckGate | None:
+def ack_gate_of(app: AsyncApp) -> AckGate | None:
     """The app's AckGate; None for an app built without Deps."""
     deps = _DEPS.get(app)
     return deps.gate if deps is not None else None

@@ -7,11 +7,17 @@ the modal submission, whose answer is the ack itself (see `form.submit`).
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from bot.slack import errors
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.fluentbooking import FluentBookingError
 from bot.slack.booking import bookings_list, form, slots
 from bot.slack.booking.common import Prefill
 from bot.slack.booking.oneline import book_button, book_line
@@ -26,35 +32,44 @@ from bot.slack.codec import (
     decode_any,
 )
 from bot.slack.deps import Deps
+from bot.slack.errors import ResponseUrl
 from bot.slack.help import help_message
 from bot.slack.ids import REFRESH_ACTIONS, ActionId, CallbackId
 from bot.slack.origin import Origin, origin_of
 
+log = logging.getLogger(__name__)
+
 HELP_WORDS = {"help", "-h", "--help", "?"}
+
+#: a listener's work after the ack (spawned; a failure it lets escape is told once)
+Handler = Callable[[Deps, AsyncWebClient, dict[str, Any], Origin], Coroutine[Any, Any, None]]
+#: a Bolt listener as registered
+Listener = Callable[..., Awaitable[None]]
 
 
 # -- slash commands ----------------------------------------------------------------------
-async def handle_book(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
+async def handle_book(
+    deps: Deps, client: AsyncWebClient, body: dict[str, Any], origin: Origin
+) -> None:
     text = (body.get("text") or "").strip()
     if text.lower() in HELP_WORDS:
         await origin.respond(**help_message("/book"))
         return
     if not text:
-        try:
-            await form.open_form(
-                deps,
-                client,
-                trigger_id=origin.trigger_id or "",
-                user_id=origin.user_id,
-                channel_id=origin.channel_id,
-            )
-        except Exception as exc:
-            await errors.tell(origin.respond, exc, action="opening the booking form")
+        await form.open_form(
+            deps,
+            client,
+            trigger_id=origin.trigger_id or "",
+            user_id=origin.user_id,
+            channel_id=origin.channel_id,
+        )
         return
     await book_line(deps, client, origin, text)
 
 
-async def handle_slots(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
+async def handle_slots(
+    deps: Deps, client: AsyncWebClient, body: dict[str, Any], origin: Origin
+) -> None:
     text = (body.get("text") or "").strip()
     if text.lower() in HELP_WORDS:
         await origin.respond(**help_message("/slots"))
@@ -62,7 +77,9 @@ async def handle_slots(deps: Deps, client: Any, body: dict[str, Any], origin: Or
     await slots.slots(deps, client, origin, text)
 
 
-async def handle_bookings(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
+async def handle_bookings(
+    deps: Deps, client: AsyncWebClient, body: dict[str, Any], origin: Origin
+) -> None:
     text = (body.get("text") or "").strip()
     if text.lower() in HELP_WORDS:
         await origin.respond(**help_message("/bookings"))
@@ -78,13 +95,17 @@ def _raw_value(body: dict[str, Any]) -> object:
     return ((body.get("actions") or [{}])[0]).get("value")
 
 
-async def on_book_slot(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
+async def on_book_slot(
+    deps: Deps, client: AsyncWebClient, body: dict[str, Any], origin: Origin
+) -> None:
     ts = (body.get("container") or {}).get("message_ts")
     value = SlotValue.decode(_raw_value(body))
     await book_button(deps, client, origin, value, message_ts=ts)
 
 
-async def on_change(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
+async def on_change(
+    deps: Deps, client: AsyncWebClient, body: dict[str, Any], origin: Origin
+) -> None:
     """Change / Open booking form: the modal, prefilled with the button's choice."""
     value = decode_any(_raw_value(body), SlotValue, PrefillValue)
     assert isinstance(value, SlotValue | PrefillValue)
@@ -98,12 +119,14 @@ async def on_change(deps: Deps, client: Any, body: dict[str, Any], origin: Origi
     )
 
 
-async def on_pick_event(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
+async def on_pick_event(
+    deps: Deps, client: AsyncWebClient, body: dict[str, Any], origin: Origin
+) -> None:
     value = PickEventValue.decode(_raw_value(body))
     await book_line(deps, client, origin, value.query, event_id=value.event_id)
 
 
-async def on_more(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
+async def on_more(deps: Deps, client: AsyncWebClient, body: dict[str, Any], origin: Origin) -> None:
     value = MoreBookingsValue.decode(_raw_value(body))
     team = " team" if value.team else ""  # an admin's view: bookings() checks again
     await bookings_list.bookings(
@@ -111,7 +134,9 @@ async def on_more(deps: Deps, client: Any, body: dict[str, Any], origin: Origin)
     )
 
 
-async def on_booking_details(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
+async def on_booking_details(
+    deps: Deps, client: AsyncWebClient, body: dict[str, Any], origin: Origin
+) -> None:
     action = (body.get("actions") or [{}])[0]
     raw = str((action.get("selected_option") or {}).get("value") or "")
     if not raw.isdigit():
@@ -119,20 +144,27 @@ async def on_booking_details(deps: Deps, client: Any, body: dict[str, Any], orig
     await bookings_list.booking_details(deps, client, origin, int(raw))
 
 
-async def on_more_slots(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
+async def on_more_slots(
+    deps: Deps, client: AsyncWebClient, body: dict[str, Any], origin: Origin
+) -> None:
     await slots.more_slots(deps, client, origin, SlotRangeValue.decode(_raw_value(body)))
 
 
-async def on_refresh(deps: Deps, client: Any, body: dict[str, Any], origin: Origin) -> None:
+async def on_refresh(
+    deps: Deps, client: AsyncWebClient, body: dict[str, Any], origin: Origin
+) -> None:
     await form.refresh(deps, client, body)
 
 
-def register(app: Any, deps: Deps) -> None:
-    def bind(handler: Any) -> Any:
-        async def listener(ack: Any, body: dict[str, Any], client: Any, respond: Any) -> None:
+def register(app: AsyncApp, deps: Deps) -> None:
+    def bind(handler: Handler) -> Listener:
+        async def listener(
+            ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+        ) -> None:
             await ack()
             origin = origin_of(body, respond)
-            deps.spawn(_reported(handler(deps, client, body, origin), origin, handler.__name__))
+            work = handler(deps, client, body, origin)
+            deps.spawn_for(origin.surface(client), work, action=handler.__name__)
 
         listener.__name__ = f"ack_{handler.__name__}"
         return listener
@@ -153,40 +185,35 @@ def register(app: Any, deps: Deps) -> None:
     app.action(ActionId.TIME.value)(_ack_only)
 
     @app.view(CallbackId.BOOK_MODAL.value)
-    async def on_book_submit(ack: Any, body: dict[str, Any], client: Any) -> None:
+    async def on_book_submit(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         answer = await form.submit(deps, client, body)
         await ack(**answer) if answer else await ack()
 
     @app.view_closed(CallbackId.BOOK_MODAL.value)
-    async def on_book_closed(ack: Any) -> None:
+    async def on_book_closed(ack: AsyncAck) -> None:
         await ack()
 
     @app.options(ActionId.TIMEZONE.value)
-    async def on_tz_options(ack: Any, payload: dict[str, Any]) -> None:
+    async def on_tz_options(ack: AsyncAck, payload: dict[str, Any]) -> None:
         await ack(options=timezone_options(payload.get("value") or ""))
 
     @app.options(ActionId.EVENT.value)
-    async def on_event_options(ack: Any, payload: dict[str, Any]) -> None:
+    async def on_event_options(ack: AsyncAck, payload: dict[str, Any]) -> None:
         try:
             options = await event_options(deps, payload.get("value") or "")
-        except Exception:
+        except FluentBookingError as exc:  # no suggestions while the site is down; the form stays
+            log.warning("event suggestions: the site failed (%s)", exc.kind)
             options = []
         await ack(options=options)
 
     @app.shortcut(CallbackId.BOOK_SHORTCUT.value)
-    async def on_shortcut(ack: Any, body: dict[str, Any], client: Any, respond: Any) -> None:
+    async def on_shortcut(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
         await ack()
-        deps.spawn(book_with_person(deps, client, body, respond))
+        work = book_with_person(deps, client, body, respond)
+        deps.spawn_for(ResponseUrl(respond), work, action="the message shortcut")
 
 
-async def _reported(work: Coroutine[Any, Any, None], origin: Origin, name: str) -> None:
-    """Run a listener's work after the ack; a failure it did not report itself is told to
-    the user once, where the request came from (see bot.slack.errors)."""
-    try:
-        await work
-    except Exception as exc:
-        await errors.tell(origin.respond, exc, action=name.removeprefix("on_"))
-
-
-async def _ack_only(ack: Any) -> None:
+async def _ack_only(ack: AsyncAck) -> None:
     await ack()
