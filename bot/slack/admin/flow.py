@@ -43,8 +43,8 @@ async def is_admin(deps: Deps, client: AsyncWebClient, user_id: str) -> bool:
         return True
     try:
         resp = await client.users_info(user=user_id)
-    except Exception as exc:
-        log.warning("could not check admin rights of %s: %s", user_id, type(exc).__name__)
+    except errors.SLACK_CALL_FAILED as exc:  # rights unknown: refuse (the safe answer)
+        log.warning("could not check admin rights of %s: %s", user_id, errors.slack_error(exc))
         return False
     user = resp.get("user") or {}
     return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
@@ -77,31 +77,32 @@ async def handle_command(
         await origin.respond(**views.refusal_message(user_id), response_type="ephemeral")
         return
     meta = views.metadata(key, origin.channel_id)
-    try:
-        if key is None:
-            await client.views_open(
-                trigger_id=origin.trigger_id or "", view=views.picker_view(meta)
-            )
-            return
-        opened = await client.views_open(
-            trigger_id=origin.trigger_id or "", view=views.loading_view(meta)
-        )
-    except Exception as exc:
-        await errors.tell(origin.respond, exc, action="opening the settings")
+    if key is None:
+        await client.views_open(trigger_id=origin.trigger_id or "", view=views.picker_view(meta))
         return
+    opened = await client.views_open(
+        trigger_id=origin.trigger_id or "", view=views.loading_view(meta)
+    )
     view = opened["view"]
+    errors.move_to(in_modal(client, view["id"], meta, key))
     new_view = await settings_or_error(deps, key, meta)
-    try:
-        await client.views_update(view_id=view["id"], hash=view.get("hash"), view=new_view)
-    except Exception:
-        log.exception("could not show the integration settings")
+    await client.views_update(view_id=view["id"], hash=view.get("hash"), view=new_view)
+
+
+def in_modal(
+    client: AsyncWebClient, view_id: str, meta: SettingsMeta, key: str | None = None
+) -> errors.OpenModal:
+    """The settings modal as the surface a failure is told on."""
+    return errors.OpenModal(
+        client, view_id, lambda text, rid: views.error_view(text, meta, key=key, request_id=rid)
+    )
 
 
 async def settings_or_error(deps: Deps, key: str, meta: SettingsMeta) -> dict[str, Any]:
     """The settings view for `key`, or an error view saying what went wrong."""
     try:
         found = await deps.fb.get_integration(key)
-    except Exception as exc:
+    except Exception as exc:  # a submission's answer is this view: the failure is shown in it
         text, rid = _error_text(exc, "reading integration settings")
         return views.error_view(text, meta, key=key, request_id=rid)
     return views.settings_view(service.describe(found), meta)
@@ -199,8 +200,8 @@ async def _finish_later(
     view = await task
     try:
         await client.views_update(view_id=view_id, view=view)
-    except Exception:
-        log.exception("could not update the settings modal")
+    except errors.SLACK_CALL_FAILED as exc:  # the modal was closed: nowhere left to show it
+        log.warning("could not update the settings modal (%s)", errors.slack_error(exc))
 
 
 async def submit_pick(deps: Deps, client: AsyncWebClient, body: dict[str, Any]) -> dict[str, Any]:
@@ -254,7 +255,7 @@ async def save(
         return views.refusal_view(user_id, meta)
     try:
         result = await service.save(deps.fb, key, typed)
-    except Exception as exc:
+    except Exception as exc:  # a submission's answer is this view: the failure is shown in it
         text, rid = _error_text(exc, "saving integration settings")
         return views.error_view(text + RETYPE_TEXT, meta, key=key, request_id=rid)
     if result.outcome == "saved":
@@ -272,22 +273,14 @@ async def announce(
         return
     try:
         await client.chat_postMessage(channel=channel, **views.audit_message(user_id, result))
-    except Exception as exc:
-        error = _slack_error(exc)
+    except errors.SLACK_CALL_FAILED as exc:  # the save stands; the log says how to fix it
+        error = errors.slack_error(exc)
         log.warning(
             "could not post the settings audit note in %s (%s): invite the bot to that "
             "channel or fix BOOKING_NOTIFY_CHANNEL",
             channel,
             error,
         )
-
-
-def _slack_error(exc: BaseException) -> str:
-    response = getattr(exc, "response", None)
-    try:
-        return str(response.get("error")) if response is not None else type(exc).__name__
-    except Exception:
-        return type(exc).__name__
 
 
 # -- buttons -----------------------------------------------------------------------------
@@ -326,7 +319,4 @@ async def on_pick_another(deps: Deps, client: AsyncWebClient, body: dict[str, An
 
 
 async def _update(client: AsyncWebClient, view: dict[str, Any], new_view: dict[str, Any]) -> None:
-    try:
-        await client.views_update(view_id=view.get("id"), view=new_view)
-    except Exception:
-        log.exception("could not update the settings modal")
+    await client.views_update(view_id=view.get("id"), view=new_view)

@@ -11,7 +11,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.admin import flow
+from bot.slack.admin import flow, views
 from bot.slack.admin.ids import AdminAction, AdminCallback
 from bot.slack.deps import Deps
 from bot.slack.origin import origin_of
@@ -23,7 +23,9 @@ def register(app: AsyncApp, deps: Deps) -> None:
         ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
         await ack()
-        deps.spawn(flow.handle_command(deps, client, body, origin_of(body, respond)))
+        origin = origin_of(body, respond)
+        work = flow.handle_command(deps, client, body, origin)
+        deps.spawn_for(origin.surface(client), work, action="/booking-settings")
 
     @app.view(AdminCallback.PICK.value)
     async def on_admin_pick(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
@@ -47,7 +49,10 @@ Listener = Callable[..., Awaitable[None]]
 def _bind(deps: Deps, handler: AdminHandler) -> Listener:
     async def listener(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
-        deps.spawn(handler(deps, client, body))
+        view = body.get("view") or {}
+        meta = views.metadata(None, flow.read_meta(view).channel_id)
+        surface = flow.in_modal(client, str(view.get("id") or ""), meta)
+        deps.spawn_for(surface, handler(deps, client, body), action=handler.__name__)
 
     listener.__name__ = f"ack_{handler.__name__}"
     return listener

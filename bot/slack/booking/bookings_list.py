@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.fluentbooking import Booking
-from bot.slack import blocks, errors
+from bot.slack import blocks
 from bot.slack.booking.views import messages
 from bot.slack.booking.views.model import BookingLine, BookingListing, BookingSection
 from bot.slack.codec import MoreBookingsValue
@@ -77,32 +77,29 @@ async def bookings(
         )
         return
     limit = max(1, min(limit, MAX_PAGE))  # the More button's value comes back from Slack
-    try:
-        viewer = await deps.viewer(client, origin.user_id)
-        granted = team and viewer.is_admin
-        note = NOT_ADMIN_NOTE if team and not granted else None
-        if team and not granted:
-            log.info("refused the whole team's bookings to %s: not an admin", origin.user_id)
-        directory = await deps.directory()
-        found = await deps.team.visible(viewer, period, team=granted)
-        sections = []
-        shown_ids: list[int] = []
-        for kind, items in found.sections():
-            if not items:
-                continue
-            lines = [_line(kind, seen, viewer, directory) for seen in items[:limit]]
-            shown_ids.extend(seen.booking.id for seen in items[:limit])
-            sections.append(BookingSection(HEADINGS[kind], lines, len(items)))
-        await deps.team.remember_shown(origin.user_id, shown_ids)
-        listing = BookingListing(period=period, sections=sections, team=granted, note=note)
-        more: MoreBookingsValue | None = None
-        if limit < MAX_PAGE and any(s.total > len(s.lines) for s in sections):
-            more = MoreBookingsValue(period=period, limit=min(limit * 2, MAX_PAGE), team=granted)
-        await origin.respond(
-            **messages.booking_list(listing, more_value=more), replace_original=replace
-        )
-    except Exception as exc:
-        await errors.tell(origin.respond, exc, action="/bookings")
+    viewer = await deps.viewer(client, origin.user_id)
+    granted = team and viewer.is_admin
+    note = NOT_ADMIN_NOTE if team and not granted else None
+    if team and not granted:
+        log.info("refused the whole team's bookings to %s: not an admin", origin.user_id)
+    directory = await deps.directory()
+    found = await deps.team.visible(viewer, period, team=granted)
+    sections = []
+    shown_ids: list[int] = []
+    for kind, items in found.sections():
+        if not items:
+            continue
+        lines = [_line(kind, seen, viewer, directory) for seen in items[:limit]]
+        shown_ids.extend(seen.booking.id for seen in items[:limit])
+        sections.append(BookingSection(HEADINGS[kind], lines, len(items)))
+    await deps.team.remember_shown(origin.user_id, shown_ids)
+    listing = BookingListing(period=period, sections=sections, team=granted, note=note)
+    more: MoreBookingsValue | None = None
+    if limit < MAX_PAGE and any(s.total > len(s.lines) for s in sections):
+        more = MoreBookingsValue(period=period, limit=min(limit * 2, MAX_PAGE), team=granted)
+    await origin.respond(
+        **messages.booking_list(listing, more_value=more), replace_original=replace
+    )
 
 
 def _when(booking: Booking) -> tuple[str, str]:
@@ -145,34 +142,31 @@ async def booking_details(
 ) -> None:
     """The Details menu: the attendee's contact details, when the rule allows. Decided on
     the site's row and the store (the menu's value only names which booking)."""
-    try:
-        viewer = await deps.viewer(client, origin.user_id)
-        found = await deps.team.find(viewer, booking_id, Action.VIEW_CONTACT)
-        if found is None:
-            log.info("refused details of booking %s to %s", booking_id, origin.user_id)
-            await origin.respond(
-                **blocks.error_message(
-                    "You can't see that booking's details: only its host, its attendee, "
-                    "the member who booked it and admins can. Type `/bookings` for yours."
-                ),
-                replace_original=False,
-            )
-            return
-        directory = await deps.directory()
-        booking = found.booking
-        calendar = directory.calendar(found.facts.calendar_id)
-        when, _ = _when(booking)
+    viewer = await deps.viewer(client, origin.user_id)
+    found = await deps.team.find(viewer, booking_id, Action.VIEW_CONTACT)
+    if found is None:
+        log.info("refused details of booking %s to %s", booking_id, origin.user_id)
         await origin.respond(
-            **messages.booking_details(
-                booking.title,
-                when,
-                calendar.title if calendar else "",
-                booking.name,
-                booking.email,
-                booking.phone,
-                booking.location if is_contact_location(booking.location_type) else None,
+            **blocks.error_message(
+                "You can't see that booking's details: only its host, its attendee, "
+                "the member who booked it and admins can. Type `/bookings` for yours."
             ),
             replace_original=False,
         )
-    except Exception as exc:
-        await errors.tell(origin.respond, exc, action="showing a booking's details")
+        return
+    directory = await deps.directory()
+    booking = found.booking
+    calendar = directory.calendar(found.facts.calendar_id)
+    when, _ = _when(booking)
+    await origin.respond(
+        **messages.booking_details(
+            booking.title,
+            when,
+            calendar.title if calendar else "",
+            booking.name,
+            booking.email,
+            booking.phone,
+            booking.location if is_contact_location(booking.location_type) else None,
+        ),
+        replace_original=False,
+    )

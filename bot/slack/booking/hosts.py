@@ -7,11 +7,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.fluentbooking.models import Event
 from bot.slack.deps import Deps
+from bot.slack.errors import NotFound
 from bot.team.access import normal_email
 from bot.team.hostpick import HostPick
 
 
-class NoSuchHost(LookupError):
+class NoSuchHost(NotFound):
     """The named host hosts nothing on the site; str() is fit for the user (plain text:
     the error message escapes it)."""
 

@@ -8,11 +8,12 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.booking.service import BookingIntent
 from bot.fluentbooking.models import Event
-from bot.slack import blocks, errors
+from bot.slack import blocks
 from bot.slack.booking import announce, hosts
 from bot.slack.booking.common import (
     LOOKAHEAD_DAYS,
@@ -30,6 +31,7 @@ from bot.slack.booking.matching import extract_attendees, match_event, name_from
 from bot.slack.booking.views import messages, modal
 from bot.slack.codec import SlotValue
 from bot.slack.deps import Deps, Profile
+from bot.slack.errors import NotFound
 from bot.slack.fmt import clock, day_label, iana_or, when_label
 from bot.slack.origin import Origin
 from bot.slack.text import escape
@@ -54,14 +56,14 @@ async def resolve_attendee(
     if mentions:
         try:
             other = await deps.profile(client, mentions[0][0])
-        except Exception as exc:  # an unknown or deleted user: Slack says user_not_found
+        except SlackApiError as exc:  # an unknown or deleted user: Slack says user_not_found
             log.info("mention %s could not be looked up: %s", mentions[0][0], exc)
-            raise LookupError(
+            raise NotFound(
                 f"I can't find <@{mentions[0][0]}> in this workspace. "
                 "Type their email address instead."
             ) from None
         if not other.email:
-            raise LookupError(
+            raise NotFound(
                 f"I can't see the email of <@{mentions[0][0]}>. Type their email address instead."
             )
         return other.name or mentions[0][1] or other.email, other.email
@@ -92,63 +94,58 @@ async def book_line(
     deps: Deps, client: AsyncWebClient, origin: Origin, text: str, *, event_id: int | None = None
 ) -> None:
     """The one-line flow. `event_id` is set when the user picked among ambiguous events."""
-    try:
-        me = await deps.profile(client, origin.user_id)
-        user_tz = iana_or(me.timezone, "UTC")
-        pick, text = take_host(text)  # `host:@hana`: a teammate's events; @x alone is the attendee
-        who = extract_attendees(text)
-        when = read_when(who.rest, user_tz, deps.now(), deps.settings.date_languages)
-        event_text = when.rest if when is not None else who.rest
-        name, email = await resolve_attendee(deps, client, me, who.emails, who.mentions)
-        tz = iana_or(when.timezone if when else None, user_tz)
-        prefill = Prefill(timezone=tz, name=name, email=email, phone=who.phone, address=who.address)
-        if when is not None:
-            prefill.day = when.start.astimezone(ZoneInfo(tz)).date()
-            if when.granularity == "minute":
-                prefill.start = when.start.astimezone(ZoneInfo(tz))
+    me = await deps.profile(client, origin.user_id)
+    user_tz = iana_or(me.timezone, "UTC")
+    pick, text = take_host(text)  # `host:@hana`: a teammate's events; @x alone is the attendee
+    who = extract_attendees(text)
+    when = read_when(who.rest, user_tz, deps.now(), deps.settings.date_languages)
+    event_text = when.rest if when is not None else who.rest
+    name, email = await resolve_attendee(deps, client, me, who.emails, who.mentions)
+    tz = iana_or(when.timezone if when else None, user_tz)
+    prefill = Prefill(timezone=tz, name=name, email=email, phone=who.phone, address=who.address)
+    if when is not None:
+        prefill.day = when.start.astimezone(ZoneInfo(tz)).date()
+        if when.granularity == "minute":
+            prefill.start = when.start.astimezone(ZoneInfo(tz))
 
-        events = await deps.events()
-        if pick is not None:
-            events = await hosts.events_of(deps, client, pick, events)
-        event: Event | None = None
-        if event_id is not None:
-            event = next((e for e in events if e.id == event_id), None)
-        elif words(event_text):
-            found = match_event(event_text, events)
-            if found.event is None and found.candidates:
-                await origin.respond(
-                    **messages.pick_event(
-                        found.candidates,
-                        text,
-                        intro=f"Which event did you mean by “{escape(event_text)}”?",
-                    ),
-                    replace_original=False,
-                )
-                return
-            if found.event is None:
-                listing = messages.event_list(
-                    events,
-                    intro=f"No event matches “{escape(event_text)}”. The events are:",
-                    command="/book",
-                )
-                await origin.respond(**listing, replace_original=False)
-                return
-            event = found.event
-        elif len(events) == 1:
-            event = events[0]
-        if event is None:
-            await _open_or_offer(deps, client, origin, prefill, "Which event? Pick it in the form.")
+    events = await deps.events()
+    if pick is not None:
+        events = await hosts.events_of(deps, client, pick, events)
+    event: Event | None = None
+    if event_id is not None:
+        event = next((e for e in events if e.id == event_id), None)
+    elif words(event_text):
+        found = match_event(event_text, events)
+        if found.event is None and found.candidates:
+            await origin.respond(
+                **messages.pick_event(
+                    found.candidates,
+                    text,
+                    intro=f"Which event did you mean by “{escape(event_text)}”?",
+                ),
+                replace_original=False,
+            )
             return
-        prefill.event_id = event.id
-        prefill.duration = event.duration
-        if when is None:
-            await _open_or_offer(deps, client, origin, prefill, "When? Pick a time in the form.")
+        if found.event is None:
+            listing = messages.event_list(
+                events,
+                intro=f"No event matches “{escape(event_text)}”. The events are:",
+                command="/book",
+            )
+            await origin.respond(**listing, replace_original=False)
             return
-        await _offer_times(deps, client, origin, event, prefill, when)
-    except LookupError as exc:  # also hosts.NoSuchHost
-        await origin.respond(**blocks.error_message(str(exc)), replace_original=False)
-    except Exception as exc:
-        await errors.tell(origin.respond, exc, action="/book")
+        event = found.event
+    elif len(events) == 1:
+        event = events[0]
+    if event is None:
+        await _open_or_offer(deps, client, origin, prefill, "Which event? Pick it in the form.")
+        return
+    prefill.event_id = event.id
+    prefill.duration = event.duration
+    if when is None:
+        await _open_or_offer(deps, client, origin, prefill, "When? Pick a time in the form.")
+        return
+    await _offer_times(deps, client, origin, event, prefill, when)
 
 
 async def _offer_times(
@@ -235,82 +232,79 @@ async def book_button(
     from bot.fluentbooking import SlotUnavailableError
 
     tz = iana_or(value.timezone, "UTC")
-    try:
-        event = await deps.event(value.event_id)
-        if event is None:
-            await origin.respond(
-                **blocks.error_message("This event is no longer offered. Try `/slots`."),
-                replace_original=False,
-            )
-            return
-        start = parse_event_time(value.event_time, tz)
-        phone, address = value.phone, value.address
-        if missing_details(event, phone, address):
-            prefill = Prefill(
-                event_id=event.id,
-                duration=value.duration,
-                day=start.date(),
-                start=start,
-                timezone=tz,
-                name=value.name,
-                email=value.email,
-                phone=phone,
-                address=address,
-            )
-            await _open_or_offer(deps, client, origin, prefill, "This meeting needs more details.")
-            return
-        name, email = value.name, value.email
-        if not email:
-            me = await deps.profile(client, origin.user_id)
-            name, email = name or me.name, me.email
-        intent = BookingIntent(
-            user_id=origin.user_id,
-            event=event,
-            event_time=value.event_time,
+    event = await deps.event(value.event_id)
+    if event is None:
+        await origin.respond(
+            **blocks.error_message("This event is no longer offered. Try `/slots`."),
+            replace_original=False,
+        )
+        return
+    start = parse_event_time(value.event_time, tz)
+    phone, address = value.phone, value.address
+    if missing_details(event, phone, address):
+        prefill = Prefill(
+            event_id=event.id,
+            duration=value.duration,
+            day=start.date(),
             start=start,
             timezone=tz,
-            name=name or email,
-            email=email,
-            duration=value.duration,
-            channel=origin.channel_id,
-            phone=phone or None,
-            address=address or None,
+            name=value.name,
+            email=value.email,
+            phone=phone,
+            address=address,
         )
-        try:
-            outcome = await deps.booking.book(intent)
-        except (SlotUnavailableError, TakenAtSameMoment, SlotBusy) as lost:
-            by_day = await fetch_slots(
-                deps,
+        await _open_or_offer(deps, client, origin, prefill, "This meeting needs more details.")
+        return
+    name, email = value.name, value.email
+    if not email:
+        me = await deps.profile(client, origin.user_id)
+        name, email = name or me.name, me.email
+    intent = BookingIntent(
+        user_id=origin.user_id,
+        event=event,
+        event_time=value.event_time,
+        start=start,
+        timezone=tz,
+        name=name or email,
+        email=email,
+        duration=value.duration,
+        channel=origin.channel_id,
+        phone=phone or None,
+        address=address or None,
+    )
+    try:
+        outcome = await deps.booking.book(intent)
+    except (SlotUnavailableError, TakenAtSameMoment, SlotBusy) as lost:
+        by_day = await fetch_slots(
+            deps,
+            event,
+            start.date(),
+            start.date() + timedelta(days=LOOKAHEAD_DAYS),
+            tz,
+            intent.duration,
+        )
+        intro = (
+            f"{clock(start)} on {day_label(start.date())} {taken_phrase(lost)} "
+            "The nearest free times:"
+        )
+        await origin.respond(
+            **messages.slot_buttons(
                 event,
-                start.date(),
-                start.date() + timedelta(days=LOOKAHEAD_DAYS),
+                nearest(by_day, start),
                 tz,
                 intent.duration,
-            )
-            intro = (
-                f"{clock(start)} on {day_label(start.date())} {taken_phrase(lost)} "
-                "The nearest free times:"
-            )
-            await origin.respond(
-                **messages.slot_buttons(
-                    event,
-                    nearest(by_day, start),
-                    tz,
-                    intent.duration,
-                    intent.name,
-                    intent.email,
-                    intro=intro,
-                ),
-                replace_original=True,
-            )
-            return
-        announce.after_booking(deps, client, origin.user_id, outcome)
-        already = outcome.already and not outcome.recovered  # found on the site: "Booked"
-        result_blocks = modal.result_blocks(outcome.result, already=already)
-        text = ("Already booked: " if already else "Booked: ") + event.title
-        await origin.respond(text=text, blocks=result_blocks, replace_original=not already)
-    except Exception as exc:
-        await errors.tell(origin.respond, exc, action="booking a slot")
+                intent.name,
+                intent.email,
+                intro=intro,
+            ),
+            replace_original=True,
+        )
+        return
+    announce.after_booking(deps, client, origin.user_id, outcome)
+    already = outcome.already and not outcome.recovered  # found on the site: "Booked"
+    result_blocks = modal.result_blocks(outcome.result, already=already)
+    text = ("Already booked: " if already else "Booked: ") + event.title
+    await origin.respond(text=text, blocks=result_blocks, replace_original=not already)
 
 
 def default_range(deps: Deps, tz: str) -> tuple[date, date]:

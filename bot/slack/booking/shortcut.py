@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack import blocks, errors
+from bot.slack import blocks
 from bot.slack.booking.common import Prefill
 from bot.slack.booking.form import open_form
 from bot.slack.deps import Deps
@@ -56,31 +56,28 @@ async def book_with_person(
     async def note(text: str) -> None:
         await respond(**blocks.notice(text), response_type="ephemeral", replace_original=False)
 
-    try:
-        if message.get("bot_id") or message.get("subtype") == "bot_message" or not author:
+    if message.get("bot_id") or message.get("subtype") == "bot_message" or not author:
+        await note(BOT_AUTHOR)
+        return
+    prefill = Prefill()
+    after: str | None = None
+    if author == user_id:
+        after = SELF_AUTHOR
+    else:
+        person = await deps.profile(client, author)
+        if not person.email and await _is_bot_user(client, author):
             await note(BOT_AUTHOR)
             return
-        prefill = Prefill()
-        after: str | None = None
-        if author == user_id:
-            after = SELF_AUTHOR
-        else:
-            person = await deps.profile(client, author)
-            if not person.email and await _is_bot_user(client, author):
-                await note(BOT_AUTHOR)
-                return
-            prefill = Prefill(name=person.name, email=person.email, timezone=person.timezone)
-            if not person.email:
-                after = no_email(person.name)
-        await open_form(
-            deps,
-            client,
-            trigger_id=body["trigger_id"],
-            user_id=user_id,
-            channel_id=channel,
-            prefill=prefill,
-        )
-        if after:
-            await note(after)
-    except Exception as exc:
-        await errors.tell(respond, exc, action="the message shortcut")
+        prefill = Prefill(name=person.name, email=person.email, timezone=person.timezone)
+        if not person.email:
+            after = no_email(person.name)
+    await open_form(
+        deps,
+        client,
+        trigger_id=body["trigger_id"],
+        user_id=user_id,
+        channel_id=channel,
+        prefill=prefill,
+    )
+    if after:
+        await note(after)
