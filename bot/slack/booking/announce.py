@@ -19,9 +19,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.booking.records import remember
 from bot.booking.result import BookingResult
 from bot.booking.service import BookOutcome, announcement_id
+from bot.fluentbooking import FluentBookingError
 from bot.slack import lifecycle
 from bot.slack.booking.views.announcements import booked_dm, channel_post, host_dm
 from bot.slack.deps import Deps
+from bot.slack.errors import SLACK_CALL_FAILED, slack_error
 from bot.slack.fmt import iana_or
 from bot.slack.home import publish_home
 from bot.store import StoreError
@@ -31,6 +33,8 @@ log = logging.getLogger(__name__)
 ORIGIN = "booking_origin"
 
 ANNOUNCE_TTL = 90 * 86400.0
+#: how finding a booking's host can fail: the site (its calendars) or Slack (the email)
+_LOOKUP_FAILED: tuple[type[BaseException], ...] = (FluentBookingError, *SLACK_CALL_FAILED)
 _MISSING_CHANNEL = {"not_in_channel", "channel_not_found", "is_archived"}
 
 
@@ -113,7 +117,7 @@ async def _announce(deps: Deps, client: AsyncWebClient, user_id: str, result: Bo
     claimed = True
     try:
         claim = await deps.store.claim(key, ttl_seconds=ANNOUNCE_TTL, wait_seconds=0)
-    except Exception as exc:  # the booking stands: tell its people anyway
+    except StoreError as exc:  # the booking stands: tell its people anyway
         log.warning(
             "booking %s: the store did not answer (%s); announcing it unrecorded",
             result.booking_id,
@@ -127,7 +131,7 @@ async def _announce(deps: Deps, client: AsyncWebClient, user_id: str, result: Bo
     await _record_origin(deps, user_id, result, None, None)
     try:
         await remember(deps.store, user_id, result, deps.now())
-    except Exception:
+    except StoreError:  # App Home misses it until the site is read; the DM still goes
         log.warning("booking %s: could not remember it for App Home", result.booking_id)
     done: dict[str, Any] = {"dm": await _dm(deps, client, user_id, result), "channel": None}
     if not done["dm"]:
@@ -137,7 +141,7 @@ async def _announce(deps: Deps, client: AsyncWebClient, user_id: str, result: Bo
     host: str | None = None
     try:
         host = await deps.host_member(client, result.calendar_id)
-    except Exception:
+    except _LOOKUP_FAILED:  # the booker's DM stands without the host's
         log.warning("booking %s: could not find its host in Slack", result.booking_id)
     if host is not None and host != user_id:  # a host booking themselves: one DM
         done["host_dm"] = await _dm_host(deps, client, host, user_id, result)
@@ -158,7 +162,7 @@ async def _announce(deps: Deps, client: AsyncWebClient, user_id: str, result: Bo
 async def _quietly(call: Awaitable[object], booking_id: int, what: str) -> None:
     try:
         await call
-    except Exception:
+    except StoreError:  # bookkeeping only: the announcement itself went out
         log.warning("booking %s: announcement not %s", booking_id, what)
 
 
@@ -181,12 +185,12 @@ async def _dm_host(
             deps, result.booking_id, channel, str(answer.get("ts") or ""), "host_dm", host
         )
         return True
-    except Exception as exc:
+    except SLACK_CALL_FAILED as exc:  # the booking stands; the booker's DM has it
         log.warning(
             "booking %s: could not tell its host %s (%s)",
             result.booking_id,
             host,
-            _slack_error(exc),
+            slack_error(exc),
         )
         return False
 
@@ -203,12 +207,12 @@ async def _dm(deps: Deps, client: AsyncWebClient, user_id: str, result: BookingR
             deps, result.booking_id, channel, str(posted.get("ts") or ""), "booker_dm", user_id
         )
         return True
-    except Exception as exc:
+    except SLACK_CALL_FAILED as exc:  # the booking stands; the outbox tries the DM again
         log.warning(
             "booking %s: could not send the DM to %s (%s)",
             result.booking_id,
             user_id,
-            _slack_error(exc),
+            slack_error(exc),
         )
         return False
 
@@ -222,7 +226,7 @@ async def _record_origin(
         await deps.store.set_value(
             ORIGIN, str(result.booking_id), {"booked_by": user_id, "channel": channel, "ts": ts}
         )
-    except Exception:
+    except StoreError:  # the watcher may announce it once more; nothing is lost
         log.warning("booking %s: could not record that it was made from Slack", result.booking_id)
 
 
@@ -237,8 +241,8 @@ async def _post_channel(
         ts = str(answer.get("ts") or "")
         await lifecycle.remember_shown(deps, result.booking_id, channel, ts, "channel")
         return ts
-    except Exception as exc:
-        error = _slack_error(exc)
+    except SLACK_CALL_FAILED as exc:  # the booking stands; the log says how to fix the channel
+        error = slack_error(exc)
         if error in _MISSING_CHANNEL:
             log.warning(
                 "booking %s not announced in %s (BOOKING_NOTIFY_CHANNEL): Slack says %s; "
@@ -259,12 +263,3 @@ def _with_buttons(deps: Deps, body: dict[str, Any], result: BookingResult) -> No
     )
     if buttons is not None:
         body["blocks"].append(buttons)
-
-
-def _slack_error(exc: BaseException) -> str:
-    response = getattr(exc, "response", None)
-    try:
-        error = response.get("error") if response is not None else None
-    except Exception:
-        error = None
-    return str(error or type(exc).__name__)

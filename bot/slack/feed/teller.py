@@ -19,6 +19,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.feed import Change, FeedState, Kind, Reminder, Seen, Summary
+from bot.fluentbooking import FluentBookingError
 from bot.slack.deps import Deps
 from bot.slack.feed import views
 from bot.slack.shapes import Block, Message
@@ -47,11 +48,7 @@ def feed_client(app_client: AsyncWebClient) -> AsyncWebClient:
 
 
 def _error(exc: SlackApiError) -> str:
-    response = exc.response
-    try:
-        return str(response.get("error") or "unknown") if response is not None else "unknown"
-    except Exception:
-        return "unknown"
+    return str(exc.response.get("error") or "unknown")
 
 
 class SlackTeller:
@@ -195,7 +192,7 @@ class SlackTeller:
             return None
         try:
             events = await self.deps.events()
-        except Exception as exc:  # the site is down: no DM this time, the channel has it
+        except FluentBookingError as exc:  # the site is down: no DM this time, the channel has it
             log.info("booking feed: host of booking %s unknown (%s)", seen.booking_id, exc)
             return None
         directory = HostDirectory(

@@ -17,11 +17,13 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.fluentbooking import FluentBookingError
 from bot.fluentbooking.models import Booking
 from bot.slack import errors
 from bot.slack.deps import Deps
 from bot.slack.fmt import iana_or
 from bot.slack.home.views import HomeBooking, home_view
+from bot.store import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +120,7 @@ async def build_home(deps: Deps, client: AsyncWebClient, user_id: str) -> dict[s
     try:
         found = await upcoming_seen(deps, client, user_id)
         directory = await deps.directory()
-    except Exception as exc:
+    except (FluentBookingError, StoreError) as exc:  # the how-to still helps; a note says why
         errors.describe(exc, action="loading App Home")  # logs it
         return home_view(timezone=tz, today=today, site_error=True)
     rows = []
@@ -136,5 +138,5 @@ async def publish_home(deps: Deps, client: AsyncWebClient, user_id: str) -> None
     try:
         view = await build_home(deps, client, user_id)
         await client.views_publish(user_id=user_id, view=view)
-    except Exception as exc:
+    except Exception as exc:  # a background refresh: logged; the tab keeps what it showed
         errors.describe(exc, action="publishing App Home")
