@@ -37,16 +37,24 @@ from bot.lifecycle.service import (
     Seen,
     forbidden_message,
 )
+from bot.slack import errors
 from bot.slack.deps import Deps
 from bot.slack.home import publish_home
 from bot.slack.lifecycle import views
 from bot.slack.shapes import Block
+from bot.store import StoreError
 from bot.team.access import Viewer, allowed
 from bot.team.identity import CalendarOwner, HostDirectory
 
 log = logging.getLogger(__name__)
 
 RESCHEDULE_DAYS = 14  # how far the reschedule modal looks for the first free day
+#: how redrawing one message can fail: the site, the store or Slack
+_REDRAW_FAILED: tuple[type[BaseException], ...] = (
+    FluentBookingError,
+    StoreError,
+    *errors.SLACK_CALL_FAILED,
+)
 
 
 async def is_admin(deps: Deps, client: AsyncWebClient, user_id: str) -> bool:
@@ -55,8 +63,8 @@ async def is_admin(deps: Deps, client: AsyncWebClient, user_id: str) -> bool:
         return True
     try:
         found = await client.users_info(user=user_id)
-    except Exception as exc:
-        log.warning("could not check whether %s is an admin (%s)", user_id, type(exc).__name__)
+    except errors.SLACK_CALL_FAILED as exc:  # rights unknown: not an admin (the safe answer)
+        log.warning("could not check whether %s is an admin (%s)", user_id, errors.slack_error(exc))
         return False
     user = found.get("user") or {}
     return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
@@ -174,6 +182,7 @@ async def _open_modal(
         trigger_id=trigger, view=views.working_view("Reading the booking from the site…")
     )
     view_id = opened["view"]["id"]
+    errors.move_to(in_modal(client, view_id))  # from here on a failure is told in the modal
     zone = await _zone(deps, client, user_id)
     service = service_of(deps)
     try:
@@ -327,18 +336,23 @@ async def on_submit(
 async def finish_later(
     deps: Deps, client: AsyncWebClient, view_id: str, task: asyncio.Task[Submitted]
 ) -> None:
-    """The site was slower than the ack: show the outcome when it comes."""
-    try:
-        done = await task
-    except Exception:
-        log.exception("a lifecycle change failed after its modal was acked")
-        await _show(client, view_id, views.result_view(FAILED_MESSAGE, None, "UTC", ok=False))
-        return
+    """The site was slower than the ack: show the outcome when it comes (a failure is
+    told in the modal by the error path: see the listener)."""
+    done = await task
     await _show(client, view_id, done.view)
     await after_outcome(deps, client, done.outcome, done.booking_id, reason=done.reason)
 
 
-FAILED_MESSAGE = "Something went wrong on our side; nothing was changed. Try again in a moment."
+def in_modal(client: AsyncWebClient, view_id: str) -> errors.OpenModal:
+    """The lifecycle modal as the surface a failure is told on."""
+    return errors.OpenModal(client, view_id, failed_view)
+
+
+def failed_view(message: str, request_id: str | None) -> dict[str, Any]:
+    """A failure, told in the modal in the error's own words (with the request id)."""
+    if request_id and request_id not in message:
+        message = f"{message} (reference {request_id})"
+    return views.result_view(message, None, "UTC", ok=False)
 
 
 # -- every message that shows the booking -----------------------------------------------
@@ -367,12 +381,12 @@ async def after_outcome(
                 ts=shown.ts,
                 **await shown_message(deps, client, booking, shown, change, by, why, moved_from),
             )
-        except Exception as exc:
+        except _REDRAW_FAILED as exc:  # one message not redrawn must not stop the others
             log.warning(
                 "booking %s: could not update a message in %s (%s)",
                 booking_id,
                 shown.channel,
-                type(exc).__name__,
+                errors.slack_error(exc),
             )
 
 
@@ -429,20 +443,20 @@ async def _tell(client: AsyncWebClient, origin: dict[str, str], user_id: str, te
         try:
             await client.chat_postEphemeral(channel=origin["c"], user=user_id, text=shown)
             return
-        except Exception as exc:
-            log.info("ephemeral to %s failed (%s); using the DM", user_id, type(exc).__name__)
+        except errors.SLACK_CALL_FAILED as exc:  # not in that channel: the DM instead
+            log.info("ephemeral to %s failed (%s); using the DM", user_id, errors.slack_error(exc))
     try:
         opened = await client.conversations_open(users=user_id)
         await client.chat_postMessage(channel=opened["channel"]["id"], text=shown)
-    except Exception as exc:
-        log.warning("could not tell %s the outcome (%s)", user_id, type(exc).__name__)
+    except errors.SLACK_CALL_FAILED as exc:  # nowhere left to tell: the log has it
+        log.warning("could not tell %s the outcome (%s)", user_id, errors.slack_error(exc))
 
 
 async def _show(client: AsyncWebClient, view_id: str, view: dict[str, Any]) -> None:
     try:
         await client.views_update(view_id=view_id, view=view)
-    except Exception as exc:
-        log.warning("could not update the lifecycle modal (%s)", type(exc).__name__)
+    except errors.SLACK_CALL_FAILED as exc:  # the modal was closed: nothing to show it in
+        log.warning("could not update the lifecycle modal (%s)", errors.slack_error(exc))
 
 
 # -- where bookings are first shown (called by the announcements) -----------------------
@@ -487,7 +501,7 @@ async def remember_shown(
         await records.remember_message(
             deps.store, booking_id, ShownMessage(channel, ts, surface, user)
         )
-    except Exception as exc:
+    except StoreError as exc:  # the message stands; it is only not redrawn on a later change
         log.warning("booking %s: message not remembered (%s)", booking_id, type(exc).__name__)
 
 
@@ -509,7 +523,7 @@ async def host_member(deps: Deps, client: AsyncWebClient, booking: Booking) -> s
         return None
     try:
         found = await client.users_lookupByEmail(email=email)
-    except Exception:
+    except errors.SLACK_CALL_FAILED:  # no member with that email (or Slack down): no host DM
         return None
     user = found.get("user") or {}
     return str(user.get("id") or "") or None
@@ -549,8 +563,8 @@ async def tell_host_of_pending(deps: Deps, client: AsyncWebClient, booking_id: i
         opened = await client.conversations_open(users=host)
         channel = opened["channel"]["id"]
         posted = await client.chat_postMessage(channel=channel, **body)
-    except Exception as exc:
-        log.warning("booking %s: could not DM the host (%s)", booking_id, type(exc).__name__)
+    except errors.SLACK_CALL_FAILED as exc:  # the booking stands; the channel post has it
+        log.warning("booking %s: could not DM the host (%s)", booking_id, errors.slack_error(exc))
         return False
     await remember_shown(deps, booking_id, channel, str(posted.get("ts") or ""), "host_dm", host)
     return True

@@ -14,11 +14,14 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.fluentbooking.lifecycle import Change
+from bot.slack import errors
 from bot.slack.deps import Deps
 from bot.slack.lifecycle import flow, views
+from bot.slack.origin import origin_of
 
 #: a view_submission listener as Bolt calls it
 ViewListener = Callable[[AsyncAck, dict[str, Any], AsyncWebClient], Awaitable[None]]
@@ -37,15 +40,17 @@ def register(app: AsyncApp, deps: Deps) -> None:
         re.compile(f"^{views.ACTION_PREFIX}(cancel|reschedule|approve|decline|completed|no_show)$")
     )
     async def on_lifecycle_button(
-        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
         await ack()
-        deps.spawn(flow.on_button(deps, client, body))
+        surface = origin_of(body, respond).surface(client)
+        deps.spawn_for(surface, flow.on_button(deps, client, body), action="a lifecycle button")
 
     @app.action(views.DAY_ACTION)
     async def on_lifecycle_day(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
-        deps.spawn(flow.on_day_pick(deps, client, body))
+        surface = flow.in_modal(client, str((body.get("view") or {}).get("id") or ""))
+        deps.spawn_for(surface, flow.on_day_pick(deps, client, body), action="a reschedule day")
 
     @app.action(views.TIME_ACTION)
     async def on_lifecycle_time(ack: AsyncAck) -> None:
@@ -68,14 +73,12 @@ def _submit(deps: Deps, change: Change, working: str) -> ViewListener:
             done = await asyncio.wait_for(asyncio.shield(task), deps.submit_inline_seconds)
         except TimeoutError:
             await ack(response_action="update", view=views.working_view(working))
-            deps.spawn(flow.finish_later(deps, client, view_id, task))
+            later = flow.finish_later(deps, client, view_id, task)
+            deps.spawn_for(flow.in_modal(client, view_id), later, action=f"{change.value} (later)")
             return
-        except Exception:
-            log.exception("a lifecycle change failed")
-            await ack(
-                response_action="update",
-                view=views.result_view(flow.FAILED_MESSAGE, None, "UTC", ok=False),
-            )
+        except Exception as exc:  # the submission's answer is this view: the failure shown in it
+            err = errors.describe(exc, action=change.value)
+            await ack(response_action="update", view=flow.failed_view(err.message, err.request_id))
             return
         await ack(response_action="update", view=done.view)
         deps.spawn(
