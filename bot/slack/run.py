@@ -158,7 +158,7 @@ class BotASGI:
                 try:
                     if self.on_startup:
                         await self.on_startup()
-                except Exception as exc:
+                except Exception as exc:  # ASGI's way to say the start failed (uvicorn exits)
                     await send({"type": "lifespan.startup.failed", "message": str(exc)})
                     return
                 await send({"type": "lifespan.startup.complete"})
@@ -430,7 +430,7 @@ class BotServer:
             return
         try:
             self.run(self.stack.close(), 15)
-        except Exception:
+        except Exception:  # stopping goes on: the server and its thread must still end
             log.warning("bot stack did not close cleanly", exc_info=True)
         self._server.should_exit = True
         self._thread.join(10)
