@@ -227,8 +227,3 @@ async def reported(work: Awaitable[None], surface: Surface, *, action: str) -> N
         await report(_SURFACE.get() or surface, exc, action=action)
     finally:
         _SURFACE.reset(token)
-
-
-async def tell(respond: AsyncRespond, exc: BaseException, *, action: str = "that") -> None:
-    """Report an error as an ephemeral message through response_url."""
-    await report(ResponseUrl(respond), exc, action=action)
