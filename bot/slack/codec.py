@@ -22,6 +22,7 @@ import typing
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, ClassVar, TypeVar, Union
+from zoneinfo import ZoneInfo
 
 from bot.slack.text import MAX_BUTTON_VALUE, MAX_METADATA, MAX_OPTION_VALUE
 
@@ -289,6 +290,51 @@ class PickAnotherValue(WireValue):
     KIND: ClassVar[str] = "pick_another"
 
 
+#: where a lifecycle button was shown, when that place must be redrawn after a change
+#: ("" for messages the bot records itself: DMs and the channel announcement)
+SHOWN_IN = ("", "home", "bookings")
+BOOKING_STATUSES = ("", "scheduled", "pending", "cancelled", "rejected", "completed", "no_show")
+LISTING_PERIODS = ("", "upcoming", "past", "all")
+
+
+def _check_shown(shown_in: str, period: str, limit: int) -> None:
+    if shown_in not in SHOWN_IN:
+        raise ValueError(f"shown_in {shown_in[:20]!r}")
+    if period not in LISTING_PERIODS:
+        raise ValueError(f"period {period[:20]!r}")
+    if limit < 0 or (shown_in == "bookings") != bool(period and limit):
+        raise ValueError("a /bookings listing names its period and size, nothing else does")
+
+
+@dataclass(frozen=True)
+class LifecycleValue(WireValue):
+    """A lifecycle button (Cancel, Reschedule, Approve, Decline, Completed, No-show; the
+    change is its action_id): the booking, the state the member saw (absent on the
+    feed's Approve / Decline) and where it was shown (App Home, or a /bookings listing
+    with its period and size, to redraw after the change). None of it counts as a fact:
+    the click reads the booking and checks the rule again."""
+
+    KIND: ClassVar[str] = "lifecycle"
+    OPTIONAL: ClassVar[frozenset[str]] = frozenset(
+        {"status", "start", "shown_in", "period", "limit", "team"}
+    )
+    booking_id: int
+    status: str = ""
+    start: datetime | None = None  # aware (UTC)
+    shown_in: str = ""
+    period: str = ""
+    limit: int = 0
+    team: bool = False
+
+    def __post_init__(self) -> None:
+        _positive(self.booking_id, "booking_id")
+        if self.status not in BOOKING_STATUSES:
+            raise ValueError(f"status {self.status[:20]!r}")
+        if bool(self.status) != (self.start is not None):
+            raise ValueError("the state seen needs both its status and its start")
+        _check_shown(self.shown_in, self.period, self.limit)
+
+
 # -- private_metadata --------------------------------------------------------------------
 
 
@@ -313,6 +359,40 @@ class SettingsMeta(WireValue):
     LIMIT: ClassVar[int] = MAX_METADATA
     channel_id: str | None
     key: str | None = None
+
+
+@dataclass(frozen=True)
+class LifecycleMeta(WireValue):
+    """A lifecycle modal's memory (Cancel, Decline, Reschedule): the booking and the state
+    the member saw, their zone, the message clicked (channel, ts), the reschedule day
+    shown, and where the booking was listed (as in `LifecycleValue`)."""
+
+    KIND: ClassVar[str] = "lifecycle_modal"
+    LIMIT: ClassVar[int] = MAX_METADATA
+    OPTIONAL: ClassVar[frozenset[str]] = frozenset(
+        {"channel", "ts", "day", "shown_in", "period", "limit", "team"}
+    )
+    booking_id: int
+    status: str
+    start: datetime
+    timezone: str
+    channel: str = ""
+    ts: str = ""
+    day: date | None = None
+    shown_in: str = ""
+    period: str = ""
+    limit: int = 0
+    team: bool = False
+
+    def __post_init__(self) -> None:
+        _positive(self.booking_id, "booking_id")
+        if not self.status or self.status not in BOOKING_STATUSES:
+            raise ValueError(f"status {self.status[:20]!r}")
+        try:
+            ZoneInfo(self.timezone)
+        except (KeyError, ValueError):
+            raise ValueError(f"timezone {self.timezone[:40]!r}") from None
+        _check_shown(self.shown_in, self.period, self.limit)
 
 
 # -- option values -----------------------------------------------------------------------

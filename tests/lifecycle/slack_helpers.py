@@ -34,7 +34,7 @@ def buttons(message: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def booking_id_of(message: dict[str, Any]) -> int:
     button = next(iter(buttons(message).values()))
-    return int(json.loads(button["value"])["b"])
+    return int(json.loads(button["value"])["booking_id"])
 
 
 def site_booking(stack: LocalStack, booking_id: int) -> dict[str, Any]:

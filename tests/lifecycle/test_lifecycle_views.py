@@ -9,10 +9,12 @@ from support.slack_text import all_text
 
 from bot.fluentbooking.lifecycle import Change
 from bot.fluentbooking.models import Booking
+from bot.slack.codec import LifecycleMeta
 from bot.slack.lifecycle import views
 
 NOW = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)
 START = datetime(2025, 3, 4, 15, 0, tzinfo=UTC)
+META = LifecycleMeta(7, "scheduled", START, "Asia/Kolkata")
 
 
 def _booking(status: str = "scheduled", start: datetime = START) -> Booking:
@@ -41,7 +43,10 @@ def test_buttons_carry_the_words_of_the_contract_and_the_state_seen() -> None:
     for word in ("Approve", "Decline", "Reschedule", "Cancel", "Completed", "No-show"):
         assert any(word in w for w in words), word
     value = json.loads(block["elements"][0]["value"])
-    assert value == {"b": 7, "s": "pending", "t": int(START.timestamp())}
+    assert value == {
+        "v": 1, "kind": "lifecycle", "booking_id": 7, "status": "pending",
+        "start": START.isoformat(),
+    }  # fmt: skip
     no_show = next(e for e in block["elements"] if e["action_id"] == "lifecycle_no_show")
     assert "confirm" in no_show  # destructive: asks first
     assert views.action_buttons(7, "cancelled", START, []) is None
@@ -67,7 +72,7 @@ def test_card_in_a_channel_uses_a_date_token() -> None:
 
 
 def test_reason_modals() -> None:
-    meta = {"b": 7}
+    meta = LifecycleMeta(7, "scheduled", START, "UTC")
     cancel = views.reason_modal(Change.CANCEL, _booking(), "UTC", meta)
     assert cancel["callback_id"] == views.CANCEL_MODAL
     assert cancel["submit"]["text"] == "Cancel booking"
@@ -79,13 +84,13 @@ def test_reason_modals() -> None:
 def test_reschedule_modal_lists_times_in_the_members_zone() -> None:
     times = [datetime(2025, 3, 5, 14, 0, tzinfo=UTC), datetime(2025, 3, 5, 14, 30, tzinfo=UTC)]
     view = views.reschedule_modal(
-        _booking(), timezone="Asia/Kolkata", day=date(2025, 3, 5), times=times, metadata={}
+        _booking(), timezone="Asia/Kolkata", day=date(2025, 3, 5), times=times, metadata=META
     )
     select = next(b for b in view["blocks"] if b.get("block_id", "").startswith(views.TIME_BLOCK))
     assert [o["text"]["text"] for o in select["element"]["options"]] == ["7:30 PM", "8:00 PM"]
     assert view["submit"]["text"] == "Reschedule"
     empty = views.reschedule_modal(
-        _booking(), timezone="UTC", day=date(2025, 3, 8), times=[], metadata={}
+        _booking(), timezone="UTC", day=date(2025, 3, 8), times=[], metadata=META
     )
     assert "submit" not in empty and "No free times" in all_text(empty)
 

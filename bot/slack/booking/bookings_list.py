@@ -8,19 +8,23 @@ decided again on each use, on the site's row and the bot's records (bot.team.ser
 from __future__ import annotations
 
 import logging
+import time
 from zoneinfo import ZoneInfo
 
+from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.fluentbooking import Booking
 from bot.slack import blocks
 from bot.slack.booking.views import messages
 from bot.slack.booking.views.model import BookingLine, BookingListing, BookingSection
+from bot.slack.booking_actions import Where, action_buttons, changes_for
 from bot.slack.codec import MoreBookingsValue
 from bot.slack.deps import Deps
 from bot.slack.fmt import clock, day_label, iana_or, when_label
 from bot.slack.help import unknown_subcommand
 from bot.slack.origin import Origin
+from bot.slack.shapes import Block
 from bot.team.access import Action, Viewer, allowed
 from bot.team.identity import HostDirectory
 from bot.team.listing import Section
@@ -89,7 +93,11 @@ async def bookings(
     for kind, items in found.sections():
         if not items:
             continue
-        lines = [_line(kind, seen, viewer, directory) for seen in items[:limit]]
+        where = Where("bookings", period, limit, granted)
+        lines = [
+            _line(kind, seen, viewer, directory, _actions(deps, viewer, seen, where))
+            for seen in items[:limit]
+        ]
         shown_ids.extend(seen.booking.id for seen in items[:limit])
         sections.append(BookingSection(HEADINGS[kind], lines, len(items)))
     await deps.team.remember_shown(origin.user_id, shown_ids)
@@ -111,7 +119,34 @@ def _when(booking: Booking) -> tuple[str, str]:
     return when_label(start, booking.end_utc.astimezone(zone), tz), short
 
 
-def _line(kind: Section, seen: Seen, viewer: Viewer, directory: HostDirectory) -> BookingLine:
+def _actions(deps: Deps, viewer: Viewer, seen: Seen, where: Where) -> Block | None:
+    """The lifecycle buttons this viewer may use on the row (each click checked again)."""
+    booking = seen.booking
+    status = (booking.status or "").lower()
+    changes = changes_for(viewer, seen.facts, status, booking.start_utc, deps.now())
+    return action_buttons(booking.id, status, booking.start_utc, changes, where=where)
+
+
+async def redraw(
+    deps: Deps, client: AsyncWebClient, user_id: str, respond: AsyncRespond, where: Where
+) -> None:
+    """The listing a lifecycle button was clicked in, drawn again from the site (through
+    its response_url) after the change; the period, size and team view as it was."""
+    origin = Origin(
+        user_id=user_id, channel_id=None, trigger_id=None, received=time.monotonic(),
+        respond=respond,
+    )  # fmt: skip
+    team = " team" if where.team else ""  # an admin's view: bookings() checks again
+    await bookings(deps, client, origin, where.period + team, limit=where.limit, replace=True)
+
+
+def _line(
+    kind: Section,
+    seen: Seen,
+    viewer: Viewer,
+    directory: HostDirectory,
+    actions: Block | None = None,
+) -> BookingLine:
     """One row: who is in it as this viewer may read it (contact only per the rule)."""
     booking = seen.booking
     contact = allowed(viewer, seen.facts, Action.VIEW_CONTACT)
@@ -134,6 +169,7 @@ def _line(kind: Section, seen: Seen, viewer: Viewer, directory: HostDirectory) -
         when,
         details_id=booking.id if contact else None,
         short_when=f"{short} · {booking.name or 'someone'}",
+        actions=actions,
     )
 
 

@@ -18,6 +18,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.fluentbooking import FluentBookingError
+from bot.slack import booking_actions
 from bot.slack.booking import bookings_list, form, slots
 from bot.slack.booking.common import Prefill
 from bot.slack.booking.oneline import book_button, book_line
@@ -157,6 +158,9 @@ async def on_refresh(
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
+    # a lifecycle click in a /bookings listing redraws it (bot.slack.booking_actions)
+    booking_actions.register_redraw("bookings", bookings_list.redraw)
+
     def bind(handler: Handler) -> Listener:
         async def listener(
             ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond

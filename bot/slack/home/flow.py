@@ -20,10 +20,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.fluentbooking import FluentBookingError
 from bot.fluentbooking.models import Booking
 from bot.slack import errors
+from bot.slack.booking_actions import HOME, action_buttons, changes_for
 from bot.slack.deps import Deps
 from bot.slack.fmt import iana_or
 from bot.slack.home.views import HomeBooking, home_view
+from bot.slack.shapes import Block
 from bot.store import StoreError
+from bot.team.access import Viewer
+from bot.team.service import Seen
 
 log = logging.getLogger(__name__)
 
@@ -117,9 +121,12 @@ async def build_home(deps: Deps, client: AsyncWebClient, user_id: str) -> dict[s
     me = await deps.profile(client, user_id)
     tz = iana_or(me.timezone, "UTC")
     today = deps.now().astimezone(ZoneInfo(tz)).date()
+    viewer = None
     try:
         found = await upcoming_seen(deps, client, user_id)
         directory = await deps.directory()
+        if found:
+            viewer = await deps.viewer(client, user_id)
     except (FluentBookingError, StoreError) as exc:  # the how-to still helps; a note says why
         errors.describe(exc, action="loading App Home")  # logs it
         return home_view(timezone=tz, today=today, site_error=True)
@@ -128,9 +135,23 @@ async def build_home(deps: Deps, client: AsyncWebClient, user_id: str) -> dict[s
         calendar = directory.calendar(seen.facts.calendar_id)
         home = to_home(Found(seen.booking, by_bot=not role), tz)
         rows.append(
-            dataclasses.replace(home, role=role, host_name=calendar.title if calendar else "")
+            dataclasses.replace(
+                home,
+                role=role,
+                host_name=calendar.title if calendar else "",
+                actions=_actions(deps, viewer, seen) if viewer else None,
+            )
         )
     return home_view(rows, timezone=tz, today=today)
+
+
+def _actions(deps: Deps, viewer: Viewer, seen: Seen) -> Block | None:
+    """The lifecycle buttons this member may use on the meeting (each click re-checked;
+    after a change the tab is published again)."""
+    b = seen.booking
+    status = (b.status or "").lower()
+    changes = changes_for(viewer, seen.facts, status, b.start_utc, deps.now())
+    return action_buttons(b.id, status, b.start_utc, changes, where=HOME)
 
 
 async def publish_home(deps: Deps, client: AsyncWebClient, user_id: str) -> None:

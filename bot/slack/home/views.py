@@ -35,6 +35,8 @@ class HomeBooking:
     booked_by_you: bool = False  # made through the bot by this user, for someone else
     role: str = ""  # "host" when the user hosts it, "attendee" when they attend
     host_name: str = ""
+    #: the lifecycle buttons this user may use on it (bot.slack.booking_actions), if any
+    actions: dict[str, Any] | None = None
 
 
 def _how_to() -> list[dict[str, Any]]:
@@ -89,6 +91,21 @@ def _row(item: HomeBooking) -> str:
     return text
 
 
+def _day(heading: str, items: list[HomeBooking]) -> list[dict[str, Any]]:
+    """A day's meetings under its heading; a meeting with buttons ends its section and
+    has them right under it."""
+    out: list[dict[str, Any]] = []
+    lines = [heading]
+    for item in items:
+        lines.append(_row(item))
+        if item.actions:
+            out += [section("\n".join(lines)), item.actions]
+            lines = []
+    if lines:
+        out.append(section("\n".join(lines)))
+    return out
+
+
 def _day_heading(day: date, today: date | None) -> str:
     label = day_label(day)
     if today is not None and day == today:
@@ -124,7 +141,7 @@ def home_view(
         for item in sorted(bookings, key=lambda b: b.start):
             by_day.setdefault(item.start.date(), []).append(item)
         for day, items in by_day.items():
-            blocks.append(section(_day_heading(day, today) + "\n" + "\n".join(map(_row, items))))
+            blocks.extend(_day(_day_heading(day, today), items))
     blocks.append(_book_button())
     blocks.append({"type": "divider"})
     blocks.extend(_how_to())

@@ -13,13 +13,13 @@ outcome where they clicked (the modal, or an ephemeral message beside the bookin
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.fluentbooking.errors import FluentBookingError, NotFoundError
@@ -37,7 +37,9 @@ from bot.lifecycle.service import (
     Seen,
     forbidden_message,
 )
-from bot.slack import errors
+from bot.slack import booking_actions, errors
+from bot.slack.booking_actions import NOT_LISTED, Where, where_of
+from bot.slack.codec import LifecycleMeta, LifecycleValue, WireError
 from bot.slack.deps import Deps
 from bot.slack.home import publish_home
 from bot.slack.lifecycle import views
@@ -106,23 +108,35 @@ async def allowed_changes(deps: Deps, viewer: Viewer, booking: Booking) -> list[
 # -- what a click carries ---------------------------------------------------------------
 
 
-def _clicked(body: dict[str, Any]) -> tuple[Change, int, Seen | None] | None:
-    """(change, booking id, state seen); the state is None on buttons that do not carry
-    it (the feed's Approve / Decline): the claim and the client's refusals still hold."""
+WIRE_MESSAGE = (
+    "That button could not be read (it may be from an older version of the bot, or was "
+    "changed), so nothing was changed. Type `/bookings` for your bookings with fresh "
+    "buttons."
+)
+LISTINGS = "lifecycle_listing"  # store: a modal's view id -> the /bookings response_url
+
+
+def _clicked(body: dict[str, Any]) -> tuple[Change, LifecycleValue]:
+    """The change (the action_id) and the button's value; WireError when either is not
+    what the bot wrote, before anything is read or written."""
     actions = body.get("actions") or []
     if not actions:
-        return None
+        raise WireError("a click without an action")
     action = actions[0]
     name = str(action.get("action_id") or "").removeprefix(views.ACTION_PREFIX)
     try:
         change = Change(name)
-        raw = json.loads(action.get("value") or "{}")
-        seen = None
-        if "s" in raw and "t" in raw:
-            seen = Seen(str(raw["s"]), datetime.fromtimestamp(int(raw["t"]), UTC))
-        return change, int(raw["b"]), seen
-    except (ValueError, KeyError, TypeError):
+    except ValueError:
+        raise WireError(f"unknown lifecycle action {name[:40]!r}") from None
+    return change, LifecycleValue.decode(action.get("value"))
+
+
+def _seen(value: LifecycleValue | LifecycleMeta) -> Seen | None:
+    """The state the member saw; None on buttons that do not carry it (the feed's
+    Approve / Decline): the claim and the client's refusals still hold."""
+    if not value.status or value.start is None:
         return None
+    return Seen(value.status, value.start.astimezone(UTC))
 
 
 def _origin(body: dict[str, Any]) -> dict[str, str]:
@@ -146,15 +160,21 @@ async def _zone(deps: Deps, client: AsyncWebClient, user_id: str) -> str:
 
 
 async def on_button(deps: Deps, client: AsyncWebClient, body: dict[str, Any]) -> None:
-    clicked = _clicked(body)
     user_id = str((body.get("user") or {}).get("id") or "")
-    if clicked is None or not user_id:
-        log.warning("a lifecycle click without a readable value")
-        return
-    change, booking_id, seen = clicked
     origin = _origin(body)
+    try:
+        change, value = _clicked(body)
+    except WireError as exc:
+        log.warning("a lifecycle click refused: %s", exc.detail)
+        if user_id:
+            await _tell(client, origin, user_id, WIRE_MESSAGE)
+        return
+    if not user_id:
+        log.warning("a lifecycle click without a user")
+        return
+    booking_id, seen, where = value.booking_id, _seen(value), where_of(value)
     if change in (Change.CANCEL, Change.DECLINE, Change.RESCHEDULE):
-        await _open_modal(deps, client, body, user_id, change, booking_id, seen, origin)
+        await _open_modal(deps, client, body, user_id, change, value, origin)
         return
     try:
         viewer = await viewer_for(deps, client, user_id)
@@ -163,8 +183,38 @@ async def on_button(deps: Deps, client: AsyncWebClient, body: dict[str, Any]) ->
         return
     outcome = await service_of(deps).apply(ChangeRequest(booking_id, change, viewer, seen=seen))
     await after_outcome(deps, client, outcome, booking_id)
+    await redraw_where(deps, client, user_id, outcome, where, _response_url(body))
     if not outcome.changed:
         await _tell(client, origin, user_id, outcome.message)
+
+
+def _response_url(body: dict[str, Any]) -> str:
+    return str(body.get("response_url") or "")
+
+
+async def redraw_where(
+    deps: Deps,
+    client: AsyncWebClient,
+    user_id: str,
+    outcome: Outcome,
+    where: Where,
+    response_url: str,
+) -> None:
+    """The App Home or /bookings listing the member clicked in, drawn again from the site
+    (the messages the bot recorded are updated by `after_outcome`)."""
+    if outcome.result not in (Result.DONE, Result.ALREADY, Result.GONE):
+        return  # nothing changed, or the site cannot be read now: leave it as it is
+    if where.shown_in == "home":
+        if not (outcome.changed and outcome.by == user_id):  # after_outcome did it
+            await publish_home(deps, client, user_id)
+        return
+    redraw = booking_actions.redraw_of(where.shown_in) if where.shown_in else None
+    if redraw is None or not response_url:
+        return
+    try:
+        await redraw(deps, client, user_id, AsyncRespond(response_url=response_url), where)
+    except _REDRAW_FAILED as exc:  # the change stands and was told; only the list is stale
+        log.warning("could not redraw the %s listing (%s)", where.shown_in, errors.slack_error(exc))
 
 
 async def _open_modal(
@@ -173,8 +223,7 @@ async def _open_modal(
     body: dict[str, Any],
     user_id: str,
     change: Change,
-    booking_id: int,
-    seen: Seen | None,
+    value: LifecycleValue,
     origin: dict[str, str],
 ) -> None:
     trigger = str(body.get("trigger_id") or "")
@@ -183,6 +232,7 @@ async def _open_modal(
     )
     view_id = opened["view"]["id"]
     errors.move_to(in_modal(client, view_id))  # from here on a failure is told in the modal
+    booking_id, seen = value.booking_id, _seen(value)
     zone = await _zone(deps, client, user_id)
     service = service_of(deps)
     try:
@@ -207,21 +257,47 @@ async def _open_modal(
         told = await service.explain(change, booking)
         await _show(client, view_id, views.result_view(told.message, booking, zone, ok=False))
         return
-    meta = {
-        "b": booking.id,
-        "s": booking.status,
-        "t": int(booking.start_utc.timestamp()),
-        "z": zone,
-        **origin,
-    }
+    meta = LifecycleMeta(
+        booking.id,
+        booking.status,
+        booking.start_utc,
+        zone,
+        channel=origin["c"],
+        ts=origin["m"],
+        shown_in=value.shown_in,
+        period=value.period,
+        limit=value.limit,
+        team=value.team,
+    )
+    if value.shown_in == "bookings" and _response_url(body):
+        # the listing is redrawn after the submission, through its response_url; kept in
+        # the store (shared by the processes), never in what Slack sends back
+        await _keep_listing(deps, view_id, _response_url(body))
     if change is Change.RESCHEDULE:
         await _show(client, view_id, await _reschedule_view(deps, booking, zone, meta, None))
     else:
         await _show(client, view_id, views.reason_modal(change, booking, zone, meta))
 
 
+async def _keep_listing(deps: Deps, view_id: str, response_url: str) -> None:
+    try:
+        await deps.store.set_value(LISTINGS, view_id, {"url": response_url})
+    except StoreError as exc:  # the modal still works; the listing is only not redrawn
+        log.warning("the listing to redraw was not kept (%s)", type(exc).__name__)
+
+
+async def _listing_url(deps: Deps, view_id: str) -> str:
+    try:
+        found = await deps.store.get_value(LISTINGS, view_id) or {}
+        await deps.store.delete_value(LISTINGS, view_id)
+    except StoreError as exc:  # the change stands; the listing is only not redrawn
+        log.warning("the listing to redraw was not read (%s)", type(exc).__name__)
+        return ""
+    return str(found.get("url") or "")
+
+
 async def _reschedule_view(
-    deps: Deps, booking: Booking, zone: str, meta: dict[str, Any], day: date | None
+    deps: Deps, booking: Booking, zone: str, meta: LifecycleMeta, day: date | None
 ) -> dict[str, Any]:
     """The booking's own event, its free times in the member's zone, from `day` (or the
     first free day from tomorrow on)."""
@@ -259,27 +335,38 @@ def _minutes(booking: Booking) -> int | None:
 
 async def on_day_pick(deps: Deps, client: AsyncWebClient, body: dict[str, Any]) -> None:
     view = body.get("view") or {}
-    meta = json.loads(view.get("private_metadata") or "{}")
     picked = (body.get("actions") or [{}])[0].get("selected_date")
     try:
+        meta = LifecycleMeta.decode(view.get("private_metadata"))
+    except WireError as exc:
+        log.warning("a reschedule modal's memory refused: %s", exc.detail)
+        await _show(client, view["id"], views.result_view(WIRE_MESSAGE, None, "UTC", ok=False))
+        return
+    try:
         day = date.fromisoformat(str(picked))
-        booking = await service_of(deps).read(int(meta["b"]))
-    except (ValueError, KeyError):
+        booking = await service_of(deps).read(meta.booking_id)
+    except ValueError:
         return
     except FluentBookingError as exc:
         await _show(client, view["id"], views.result_view(exc.user_message, None, "UTC", ok=False))
         return
-    await _show(client, view["id"], await _reschedule_view(deps, booking, meta["z"], meta, day))
+    await _show(client, view["id"], await _reschedule_view(deps, booking, meta.timezone, meta, day))
 
 
 # -- a modal submitted ------------------------------------------------------------------
 
 
-def submitted(body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+def submitted(body: dict[str, Any]) -> tuple[LifecycleMeta, dict[str, Any]]:
+    """The modal's memory (WireError when it is not what the bot wrote) and its values."""
     view = body.get("view") or {}
-    meta = json.loads(view.get("private_metadata") or "{}")
+    meta = LifecycleMeta.decode(view.get("private_metadata"))
     values = (view.get("state") or {}).get("values") or {}
     return meta, values
+
+
+def values_of(body: dict[str, Any]) -> dict[str, Any]:
+    view = body.get("view") or {}
+    return (view.get("state") or {}).get("values") or {}
 
 
 def reason_of(values: dict[str, Any]) -> str:
@@ -304,33 +391,50 @@ class Submitted:
     outcome: Outcome
     booking_id: int
     reason: str
+    user_id: str = ""
+    where: Where = NOT_LISTED
 
 
 async def on_submit(
     deps: Deps, client: AsyncWebClient, body: dict[str, Any], change: Change
 ) -> Submitted:
     """Make the change a modal asked for; the listener shows the outcome in the modal."""
-    meta, values = submitted(body)
     user_id = str((body.get("user") or {}).get("id") or "")
-    zone = str(meta.get("z") or "UTC")
-    seen = Seen(str(meta["s"]), datetime.fromtimestamp(int(meta["t"]), UTC))
+    try:
+        meta, values = submitted(body)
+    except WireError as exc:
+        log.warning("a lifecycle modal's memory refused: %s", exc.detail)
+        view = views.result_view(WIRE_MESSAGE, None, "UTC", ok=False)
+        return Submitted(view, Outcome(Result.REFUSED, change, WIRE_MESSAGE), 0, "")
+    zone = meta.timezone
     try:
         viewer = await viewer_for(deps, client, user_id)
     except FluentBookingError as exc:
         view = views.result_view(exc.user_message, None, zone, ok=False)
-        return Submitted(view, Outcome(Result.FAILED, change, exc.user_message), int(meta["b"]), "")
+        outcome = Outcome(Result.FAILED, change, exc.user_message)
+        return Submitted(view, outcome, meta.booking_id, "")
     request = ChangeRequest(
-        int(meta["b"]),
+        meta.booking_id,
         change,
         viewer,
         reason=reason_of(values),
         start=new_time_of(values) if change is Change.RESCHEDULE else None,
         timezone=zone,
-        seen=seen,
+        seen=_seen(meta),
     )
     outcome = await service_of(deps).apply(request)
     view = views.result_view(outcome.message, outcome.booking, zone, ok=outcome.changed)
-    return Submitted(view, outcome, int(meta["b"]), request.reason)
+    return Submitted(view, outcome, meta.booking_id, request.reason, user_id, where_of(meta))
+
+
+async def after_submit(deps: Deps, client: AsyncWebClient, view_id: str, done: Submitted) -> None:
+    """Every message showing the booking, and the listing the modal was opened from."""
+    await after_outcome(deps, client, done.outcome, done.booking_id, reason=done.reason)
+    if done.where.shown_in == "bookings":
+        url = await _listing_url(deps, view_id)
+        await redraw_where(deps, client, done.user_id, done.outcome, done.where, url)
+    elif done.where.shown_in:
+        await redraw_where(deps, client, done.user_id, done.outcome, done.where, "")
 
 
 async def finish_later(
@@ -340,7 +444,7 @@ async def finish_later(
     told in the modal by the error path: see the listener)."""
     done = await task
     await _show(client, view_id, done.view)
-    await after_outcome(deps, client, done.outcome, done.booking_id, reason=done.reason)
+    await after_submit(deps, client, view_id, done)
 
 
 def in_modal(client: AsyncWebClient, view_id: str) -> errors.OpenModal:
@@ -371,10 +475,14 @@ async def after_outcome(
     change = outcome.change if outcome.changed else (Change(current.change) if current else None)
     why = reason or (current.reason if current else "")
     moved_from = outcome.previous_start
+    shown_in = await records.messages_of(deps.store, booking_id)
     if outcome.changed and outcome.by:
-        # the member's App Home lists upcoming meetings: redraw it from the site
-        deps.spawn(publish_home(deps, client, outcome.by))
-    for shown in await records.messages_of(deps.store, booking_id):
+        # App Home lists upcoming meetings with their buttons: redraw, from the site, the
+        # tabs of the member who changed it and of the members whose DMs show it
+        readers = {outcome.by} | {shown.user for shown in shown_in if shown.user}
+        for reader in sorted(readers):
+            deps.spawn(publish_home(deps, client, reader))
+    for shown in shown_in:
         try:
             await client.chat_update(
                 channel=shown.channel,
@@ -471,7 +579,7 @@ def host_buttons(booking_id: int, status: str, start_utc: datetime, now: datetim
 def decide_buttons(booking_id: int) -> list[dict[str, Any]]:
     """Approve and Decline for a booking waiting for approval, as button elements (the
     feed puts them in the host's DM); each click is read and checked like any other."""
-    value = json.dumps({"b": booking_id}, separators=(",", ":"))
+    value = LifecycleValue(booking_id).encode()
     return [
         {
             "type": "button",

@@ -64,7 +64,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
 
 def _submit(deps: Deps, change: Change, working: str) -> ViewListener:
     async def listener(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        if change is Change.RESCHEDULE and flow.new_time_of(flow.submitted(body)[1]) is None:
+        if change is Change.RESCHEDULE and flow.new_time_of(flow.values_of(body)) is None:
             await ack(response_action="errors", errors={_time_block(body): "Pick a new time."})
             return
         view_id = str((body.get("view") or {}).get("id") or "")
@@ -81,9 +81,7 @@ def _submit(deps: Deps, change: Change, working: str) -> ViewListener:
             await ack(response_action="update", view=flow.failed_view(err.message, err.request_id))
             return
         await ack(response_action="update", view=done.view)
-        deps.spawn(
-            flow.after_outcome(deps, client, done.outcome, done.booking_id, reason=done.reason)
-        )
+        deps.spawn(flow.after_submit(deps, client, view_id, done))
 
     listener.__name__ = f"submit_{change.value}"
     return listener

@@ -1,28 +1,35 @@
-"""Lifecycle views (pure): the buttons on a booking, the cards that show its state, and
-the modals that ask for a reason or a new time.
+"""Lifecycle views (pure): the cards that show a booking's state, and the modals that
+ask for a reason or a new time. The buttons themselves are `bot.slack.booking_actions`
+(re-exported here), shared with /bookings and App Home.
 
 Buttons carry the booking id and the state the member saw (status and start), so a click
 on a booking changed elsewhere meanwhile is told what happened instead of acting. Their
 words follow DESIGN.md ("Buttons (contract)"): *Cancel*, *Reschedule*, *Approve*,
 *Decline*, *Completed*, *No-show*. Cancel and Decline open a modal asking for an optional
-reason (the attendee receives it), which is also the confirmation; No-show asks to confirm.
+reason (the attendee receives it), which is also the confirmation; Completed and No-show
+ask to confirm. The modals remember the booking in the codec's `LifecycleMeta`.
 """
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import re
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.fluentbooking.lifecycle import VERBS, Change, describe_status
 from bot.fluentbooking.models import Booking
+from bot.slack.booking_actions import ACTION_PREFIX as ACTION_PREFIX
+from bot.slack.booking_actions import BUTTON_WORDS as BUTTON_WORDS
+from bot.slack.booking_actions import STYLES as STYLES
+from bot.slack.booking_actions import action_buttons as action_buttons
+from bot.slack.booking_actions import action_id as action_id
+from bot.slack.booking_actions import offered as offered
+from bot.slack.codec import LifecycleMeta
 from bot.slack.fmt import clock, day_label, when_label
-from bot.slack.text import MAX_METADATA, escape, modal_title, mrkdwn, plain
+from bot.slack.text import escape, modal_title, mrkdwn, plain
 
-ACTION_PREFIX = "lifecycle_"
 CANCEL_MODAL = "lifecycle_cancel_modal"
 DECLINE_MODAL = "lifecycle_decline_modal"
 RESCHEDULE_MODAL = "lifecycle_reschedule_modal"
@@ -34,23 +41,6 @@ DAY_ACTION = "lifecycle_day_pick"
 TIME_BLOCK = "lifecycle_time"
 TIME_ACTION = "lifecycle_time_select"
 
-BUTTON_WORDS: dict[Change, str] = {
-    Change.RESCHEDULE: "Reschedule",
-    Change.CANCEL: "Cancel booking",
-    Change.APPROVE: "Approve",
-    Change.DECLINE: "Decline",
-    Change.COMPLETED: "Completed",
-    Change.NO_SHOW: "No-show",
-}
-STYLES = {Change.APPROVE: "primary", Change.CANCEL: "danger", Change.DECLINE: "danger"}
-ORDER = (
-    Change.APPROVE,
-    Change.DECLINE,
-    Change.RESCHEDULE,
-    Change.CANCEL,
-    Change.COMPLETED,
-    Change.NO_SHOW,
-)
 STATUS_EMOJI = {
     "scheduled": ":white_check_mark:",
     "pending": ":hourglass:",
@@ -83,60 +73,6 @@ def with_mentions(text: str) -> str:
     return "".join(
         part if _MENTION.fullmatch(part) else escape(part) for part in _MENTION.split(text)
     )
-
-
-def action_id(change: Change) -> str:
-    return f"{ACTION_PREFIX}{change.value}"
-
-
-def button_value(booking_id: int, status: str, start_utc: datetime) -> str:
-    """The booking and the state the member sees (a click on a changed booking is told)."""
-    return json.dumps(
-        {"b": booking_id, "s": status, "t": int(start_utc.timestamp())}, separators=(",", ":")
-    )
-
-
-def offered(status: str, start_utc: datetime, now: datetime) -> list[Change]:
-    """The changes that fit a booking's state now (before asking who may)."""
-    started = start_utc <= now
-    found: list[Change] = []
-    if status == "pending" and not started:
-        found += [Change.APPROVE, Change.DECLINE]
-    if status in ("scheduled", "pending") and not started:
-        found += [Change.RESCHEDULE, Change.CANCEL]
-    if status == "scheduled" and started:
-        found += [Change.COMPLETED, Change.NO_SHOW]
-    return found
-
-
-def action_buttons(
-    booking_id: int, status: str, start_utc: datetime, allowed: Iterable[Change]
-) -> dict[str, Any] | None:
-    """The actions block for the changes `allowed` (already filtered by state and rule)."""
-    wanted = set(allowed)
-    elements = []
-    for change in ORDER:
-        if change not in wanted:
-            continue
-        element: dict[str, Any] = {
-            "type": "button",
-            "text": plain(BUTTON_WORDS[change]),
-            "action_id": action_id(change),
-            "value": button_value(booking_id, status, start_utc),
-        }
-        if change in STYLES:
-            element["style"] = STYLES[change]
-        if change is Change.NO_SHOW:
-            element["confirm"] = {
-                "title": plain("Record a no-show?"),
-                "text": mrkdwn("The attendee did not come. This frees the time on the site."),
-                "confirm": plain("No-show"),
-                "deny": plain("Back"),
-            }
-        elements.append(element)
-    if not elements:
-        return None
-    return {"type": "actions", "block_id": f"lifecycle_actions_{booking_id}", "elements": elements}
 
 
 def status_line(
@@ -219,22 +155,20 @@ def _modal(
     callback_id: str,
     title: str,
     blocks: list[dict[str, Any]],
-    metadata: dict[str, Any],
+    metadata: LifecycleMeta | None,
     *,
     submit: str | None = None,
     close: str = "Back",
 ) -> dict[str, Any]:
-    meta = json.dumps(metadata, separators=(",", ":"), sort_keys=True)
-    if len(meta) > MAX_METADATA:
-        raise ValueError("private_metadata too long")
     view: dict[str, Any] = {
         "type": "modal",
         "callback_id": callback_id,
         "title": modal_title(title),
         "close": plain(close, 24),
-        "private_metadata": meta,
         "blocks": blocks,
     }
+    if metadata is not None:
+        view["private_metadata"] = metadata.encode()  # sizes checked once encoded
     if submit:
         view["submit"] = plain(submit, 24)
     return view
@@ -256,7 +190,9 @@ def _reason_input(label: str, hint: str) -> dict[str, Any]:
     }
 
 
-def reason_modal(change: Change, booking: Booking, timezone: str, metadata: dict[str, Any]):
+def reason_modal(
+    change: Change, booking: Booking, timezone: str, metadata: LifecycleMeta
+) -> dict[str, Any]:
     """Cancel or Decline: what will happen, an optional reason, and the confirming button."""
     zone = ZoneInfo(timezone)
     when = when_label(
@@ -296,7 +232,7 @@ def reschedule_modal(
     timezone: str,
     day: date,
     times: list[datetime],
-    metadata: dict[str, Any],
+    metadata: LifecycleMeta,
     error: str | None = None,
 ) -> dict[str, Any]:
     """The new time: a day, then the free times of the booking's own event that day, in
@@ -358,7 +294,7 @@ def reschedule_modal(
         RESCHEDULE_MODAL,
         "Reschedule",
         blocks,
-        {**metadata, "day": day.isoformat()},
+        dataclasses.replace(metadata, day=day),
         submit="Reschedule" if times else None,
     )
 
@@ -368,7 +304,7 @@ def working_view(text: str) -> dict[str, Any]:
         RESULT_MODAL,
         "Booking",
         [{"type": "section", "text": mrkdwn(f":hourglass_flowing_sand: {escape(text)}")}],
-        {},
+        None,
         close="Close",
     )
 
@@ -381,4 +317,4 @@ def result_view(text: str, booking: Booking | None, timezone: str, *, ok: bool) 
     ]
     if booking is not None:
         blocks += booking_card(booking, timezone=timezone)["blocks"]
-    return _modal(RESULT_MODAL, "Booking", blocks, {}, close="Close")
+    return _modal(RESULT_MODAL, "Booking", blocks, None, close="Close")

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.fluentbooking.models import Event
 from bot.slack.blocks import button, context, message, notice, section
-from bot.slack.booking.views.model import BookingLine, BookingListing, SlotChoice
+from bot.slack.booking.views.model import BookingLine, BookingListing, BookingSection, SlotChoice
 from bot.slack.codec import (
     MoreBookingsValue,
     PickEventValue,
@@ -270,17 +270,26 @@ def booking_list(
     if listing.note:
         blocks.append(context(escape(listing.note)))
     shown = [s for s in listing.sections if s.lines]
-    for part in shown:
-        count = (
-            f"{len(part.lines)} of {part.total}"
-            if part.total > len(part.lines)
-            else str(part.total)
-        )
-        blocks.append(context(f"*{escape(part.heading)}* ({count})"))
-        blocks.extend(section(text) for text in _packed(_booking_row(line) for line in part.lines))
     if not shown:
         blocks.append(section(_EMPTY.get(listing.period, _EMPTY["all"])))
         return message(blocks, title)
+    # the lifecycle buttons under as many rows as fit Slack's 50 blocks (the rest are
+    # listed as text, and the note says so)
+    reserve = 2  # the Details / More actions, and the note
+    with_buttons = sum(1 for part in shown for line in part.lines if line.actions)
+    rows = _sections(shown, with_buttons)
+    while with_buttons and len(blocks) + len(rows) + reserve > MAX_BLOCKS_MESSAGE:
+        with_buttons -= 1
+        rows = _sections(shown, with_buttons)
+    blocks.extend(rows)
+    left_out = sum(1 for part in shown for line in part.lines if line.actions) - with_buttons
+    if left_out:
+        blocks.append(
+            context(
+                f"A Slack message holds buttons for only the first {with_buttons} "
+                f"bookings here; the other {left_out} have none in this list."
+            )
+        )
     elements: list[dict[str, Any]] = []
     detailed = [line for part in shown for line in part.lines if line.details_id is not None]
     if detailed:
@@ -319,6 +328,30 @@ def booking_details(
     if place:
         lines.append(f"*Where:* {escape(place)}")
     return message([section("\n".join(lines))], f"Details: {title}")
+
+
+def _sections(parts: list[BookingSection], with_buttons: int) -> list[dict[str, Any]]:
+    """Each part's heading and rows; the first `with_buttons` rows that have lifecycle
+    buttons get them, right under their own row (rows without are packed as before)."""
+    out: list[dict[str, Any]] = []
+    left = with_buttons
+    for part in parts:
+        count = (
+            f"{len(part.lines)} of {part.total}"
+            if part.total > len(part.lines)
+            else str(part.total)
+        )
+        out.append(context(f"*{escape(part.heading)}* ({count})"))
+        pending: list[str] = []
+        for line in part.lines:
+            pending.append(_booking_row(line))
+            if line.actions and left > 0:
+                left -= 1
+                out.extend(section(text) for text in _packed(pending))
+                out.append(line.actions)
+                pending = []
+        out.extend(section(text) for text in _packed(pending))
+    return out
 
 
 def _booking_row(line: BookingLine) -> str:

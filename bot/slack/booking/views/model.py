@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from bot.fluentbooking.models import Event
 
@@ -57,6 +58,9 @@ class BookingLine:
     #: set when the viewer may see the attendee's contact details (offered under Details)
     details_id: int | None = None
     short_when: str = ""  # for the Details menu
+    #: the lifecycle buttons this viewer may use on the row (a Block Kit actions block,
+    #: bot.slack.booking_actions), None when none
+    actions: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
