@@ -256,6 +256,8 @@ async def _open_modal(
     if seen is not None and (booking.status != seen.status or booking.start_utc != seen.start_utc):
         told = await service.explain(change, booking)
         await _show(client, view_id, views.result_view(told.message, booking, zone, ok=False))
+        # the listing clicked in still shows the old state: draw it again from the site
+        await redraw_where(deps, client, user_id, told, where_of(value), _response_url(body))
         return
     meta = LifecycleMeta(
         booking.id,
