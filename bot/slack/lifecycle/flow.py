@@ -113,7 +113,8 @@ WIRE_MESSAGE = (
     "changed), so nothing was changed. Type `/bookings` for your bookings with fresh "
     "buttons."
 )
-LISTINGS = "lifecycle_listing"  # store: a modal's view id -> the /bookings response_url
+LISTINGS = "lifecycle_listing"  # store key prefix: a modal's view id -> the listing's URL
+RESPONSE_URL_TTL = 1800.0  # Slack honours a response_url for 30 minutes
 
 
 def _clicked(body: dict[str, Any]) -> tuple[Change, LifecycleValue]:
@@ -282,20 +283,29 @@ async def _open_modal(
 
 
 async def _keep_listing(deps: Deps, view_id: str, response_url: str) -> None:
+    """Keep the listing's response_url for the modal's submission: a record with a time
+    to live (the store's keys purge themselves) as long as Slack honours the URL."""
+    key = f"{LISTINGS}:{view_id}"
     try:
-        await deps.store.set_value(LISTINGS, view_id, {"url": response_url})
+        claim = await deps.store.claim(key, ttl_seconds=RESPONSE_URL_TTL, wait_seconds=0)
+        if claim.owner:
+            await deps.store.complete(key, {"url": response_url})
     except StoreError as exc:  # the modal still works; the listing is only not redrawn
         log.warning("the listing to redraw was not kept (%s)", type(exc).__name__)
 
 
 async def _listing_url(deps: Deps, view_id: str) -> str:
+    """The response_url kept for this modal ("" when none, or expired)."""
+    key = f"{LISTINGS}:{view_id}"
     try:
-        found = await deps.store.get_value(LISTINGS, view_id) or {}
-        await deps.store.delete_value(LISTINGS, view_id)
+        claim = await deps.store.claim(key, ttl_seconds=RESPONSE_URL_TTL, wait_seconds=0)
+        if claim.owner:  # nothing was kept: give the key back
+            await deps.store.release(key)
+            return ""
     except StoreError as exc:  # the change stands; the listing is only not redrawn
         log.warning("the listing to redraw was not read (%s)", type(exc).__name__)
         return ""
-    return str(found.get("url") or "")
+    return str((claim.result or {}).get("url") or "")
 
 
 async def _reschedule_view(
