@@ -121,3 +121,17 @@ def test_a_full_home_keeps_slacks_100_blocks() -> None:
     built = home_view(rows, timezone="America/New_York", today=date(2025, 1, 13))
     assert check_view(built) == []
     assert len([b for b in built["blocks"] if b.get("block_id", "").startswith("lifecycle")]) == 10
+
+
+def test_a_booking_listed_twice_gets_one_set_of_buttons() -> None:
+    # the site's pages can shift between reads: the same booking twice must not give two
+    # blocks with one block_id (Slack would refuse the whole message)
+    twice = [_line(5, [Change.CANCEL]), _line(5, [Change.CANCEL])]
+    built = messages.booking_list(BookingListing("all", [BookingSection("You host", twice, 2)]))
+    assert check_message_blocks(built["blocks"]) == []
+    home = home_view(
+        [_home_row(4, [Change.CANCEL]), _home_row(4, [Change.CANCEL])],
+        timezone="America/New_York",
+        today=date(2025, 1, 13),
+    )
+    assert check_view(home) == []

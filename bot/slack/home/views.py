@@ -91,14 +91,15 @@ def _row(item: HomeBooking) -> str:
     return text
 
 
-def _day(heading: str, items: list[HomeBooking]) -> list[dict[str, Any]]:
+def _day(heading: str, items: list[HomeBooking], given: set[str]) -> list[dict[str, Any]]:
     """A day's meetings under its heading; a meeting with buttons ends its section and
     has them right under it."""
     out: list[dict[str, Any]] = []
     lines = [heading]
     for item in items:
         lines.append(_row(item))
-        if item.actions:
+        if item.actions and str(item.actions.get("block_id")) not in given:
+            given.add(str(item.actions.get("block_id")))
             out += [section("\n".join(lines)), item.actions]
             lines = []
     if lines:
@@ -140,8 +141,9 @@ def home_view(
         by_day: dict[date, list[HomeBooking]] = {}
         for item in sorted(bookings, key=lambda b: b.start):
             by_day.setdefault(item.start.date(), []).append(item)
+        given: set[str] = set()  # one set of buttons per booking (block ids are unique)
         for day, items in by_day.items():
-            blocks.extend(_day(_day_heading(day, today), items))
+            blocks.extend(_day(_day_heading(day, today), items, given))
     blocks.append(_book_button())
     blocks.append({"type": "divider"})
     blocks.extend(_how_to())

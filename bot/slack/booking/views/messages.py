@@ -335,6 +335,7 @@ def _sections(parts: list[BookingSection], with_buttons: int) -> list[dict[str, 
     buttons get them, right under their own row (rows without are packed as before)."""
     out: list[dict[str, Any]] = []
     left = with_buttons
+    given: set[str] = set()  # a row listed twice (the site's pages shifted) gets one set
     for part in parts:
         count = (
             f"{len(part.lines)} of {part.total}"
@@ -345,8 +346,9 @@ def _sections(parts: list[BookingSection], with_buttons: int) -> list[dict[str, 
         pending: list[str] = []
         for line in part.lines:
             pending.append(_booking_row(line))
-            if line.actions and left > 0:
+            if line.actions and left > 0 and line.actions.get("block_id") not in given:
                 left -= 1
+                given.add(str(line.actions.get("block_id")))
                 out.extend(section(text) for text in _packed(pending))
                 out.append(line.actions)
                 pending = []
