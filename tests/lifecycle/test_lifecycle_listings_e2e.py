@@ -366,3 +366,25 @@ async def test_site_down_when_cancelling_from_app_home(stack: LocalStack) -> Non
     assert site_booking(stack, booking_id)["status"] == "scheduled"
     after = stack.slack.home(U_ALICE)
     assert after is not None and "lifecycle_cancel" in _row_buttons(after, booking_id)
+
+
+async def test_reschedule_from_app_home_moves_it_and_the_tab_follows(stack: LocalStack) -> None:
+    booking_id = await _book_demo(stack)
+    before = site_booking(stack, booking_id)
+    home = await _home(stack, U_ALICE)
+    await _click(stack, home, booking_id, "reschedule", U_ALICE)
+    modal = last_modal(stack)
+    assert modal["callback_id"] == views.RESCHEDULE_MODAL
+    await stack.requester.block_action(views.DAY_ACTION, view_id=modal["id"], value="2025-01-16")
+    stack.wait_idle()
+    modal = stack.slack.view(modal["id"])
+    block = next(b for b in modal["blocks"] if b.get("block_id", "").startswith(views.TIME_BLOCK))
+    option = next(o for o in block["element"]["options"] if o["text"]["text"] == "11:00 AM")
+    await _submit(stack, modal["id"], {block["block_id"]: option["value"]})
+    after = site_booking(stack, booking_id)
+    assert after["start_time"] == "2025-01-16 16:00:00" and after["hash"] == before["hash"]
+    assert [e.kind for e in stack.sandbox.emails_to("alice@example.com")] == ["rescheduled"]
+    tab = stack.slack.home(U_ALICE)
+    assert tab is not None
+    assert "11:00 AM" in all_text(tab) and "Thu, Jan 16" in all_text(tab)
+    assert set(_row_buttons(tab, booking_id)) == {"lifecycle_cancel", "lifecycle_reschedule"}
