@@ -17,30 +17,15 @@ from mp_helpers import (
     World,
     drop_schema,
     new_schema_name,
-    postgres_url,
+    new_world,
     schema_url,
 )
-from support.leaks import register_secrets
-
-from bot.localslack import start_local_slack
-from bot.sandbox import start_sandbox
 
 
 @pytest.fixture(scope="session")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    pg_url = postgres_url()
-    workdir = tmp_path_factory.mktemp("multiprocess")
-    # Real time on the site: the bot processes read the real clock for "today".
-    sandbox = start_sandbox(str(workdir / "site.sqlite3"), now=None)
-    slack = None
-    try:
-        slack = start_local_slack()
-        register_secrets(sandbox.app_password, slack.bot_token, slack.signing_secret)
-        yield World(sandbox, slack, pg_url, workdir)
-    finally:
-        if slack is not None:
-            slack.stop()
-        sandbox.stop()
+    with new_world(tmp_path_factory) as made:
+        yield made
 
 
 @pytest.fixture

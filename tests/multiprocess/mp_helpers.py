@@ -5,6 +5,7 @@ and Slack requests sent byte-for-byte identical to several bots (as Slack's retr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import socket
@@ -12,20 +13,23 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 import psycopg
+import pytest
 from support import postgres
+from support.leaks import register_secrets
 from support.postgres import drop_schema as drop_schema  # re-exported for the tests
 from support.postgres import postgres_url as postgres_url
 from support.slack_text import all_text as all_text  # re-exported for the tests
 
-from bot.localslack import LocalSlack, SlackRequester
+from bot.localslack import LocalSlack, SlackRequester, start_local_slack
 from bot.localslack.requester import BotResponse, _Request
-from bot.sandbox import Sandbox
+from bot.sandbox import Sandbox, start_sandbox
 from bot.slack.ids import ActionId, BlockId
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -278,3 +282,21 @@ async def open_booking_form(
         return None
 
     return await wait_for(refreshed, "the free times of the product demo")
+
+
+@contextlib.contextmanager
+def new_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """A sandbox site and a Slack stand-in in this process, stopped afterwards."""
+    pg_url = postgres_url()
+    workdir = tmp_path_factory.mktemp("multiprocess")
+    # Real time on the site: the bot processes read the real clock for "today".
+    sandbox = start_sandbox(str(workdir / "site.sqlite3"), now=None)
+    slack = None
+    try:
+        slack = start_local_slack()
+        register_secrets(sandbox.app_password, slack.bot_token, slack.signing_secret)
+        yield World(sandbox, slack, pg_url, workdir)
+    finally:
+        if slack is not None:
+            slack.stop()
+        sandbox.stop()

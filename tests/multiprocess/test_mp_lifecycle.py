@@ -13,6 +13,7 @@ import asyncio
 import copy
 import json
 import random
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,6 +25,7 @@ from mp_helpers import (
     World,
     all_text,
     find_block,
+    new_world,
     prepare_click,
     prepare_submission,
     wait_for,
@@ -59,6 +61,14 @@ def site_status(world: World, booking_id: int) -> str:
     return str(response.json()["schedule"]["status"])
 
 
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """A site of this module's own: the shared one fills up with the other multi-process
+    tests' bookings, and an admin's team listing carries buttons on its first rows only."""
+    with new_world(tmp_path_factory) as made:
+        yield made
+
+
 def status_writes(world: World, booking_id: int) -> int:
     return sum(
         1
@@ -71,12 +81,16 @@ def emails(world: World, booking_id: int) -> list[str]:
     return [e.kind for e in world.sandbox.emails_to(ALICE) if e.booking_id == booking_id]
 
 
-def a_weekday_ahead() -> str:
-    """A weekday at least two days ahead (the events' hours, past any notice period)."""
+def weekdays_ahead(count: int = 10) -> list[str]:
+    """Weekdays from two days ahead (the events' hours, past any notice period); the
+    sandbox is shared with the other multi-process tests, so a day may be full."""
     day = datetime.now(UTC).date() + timedelta(days=2)
-    while day.weekday() >= 5:
+    days: list[str] = []
+    while len(days) < count:
+        if day.weekday() < 5:
+            days.append(day.isoformat())
         day += timedelta(days=1)
-    return day.isoformat()
+    return days
 
 
 async def book(
@@ -102,19 +116,27 @@ async def book(
         return ((block.get("element") or {}).get("initial_option") or {}).get("value") == event
 
     await wait_for(event_chosen, f"event {event} chosen in the form")
-    await requester.block_action(ActionId.DAY.value, view_id=view_id, value=a_weekday_ahead())
 
-    def times() -> dict[str, Any] | None:
+    def times_on(day: str) -> tuple[str, dict[str, Any]] | None:
+        """Once the form shows `day`: ("times", the time select) or ("full", {})."""
         view = slack.view(view_id)
         chosen = ((find_block(view, BlockId.DAY.value) or {}).get("element") or {}).get(
             "initial_date"
         )
         block = find_block(view, BlockId.TIME.value)
-        if chosen == a_weekday_ahead() and block and block["element"].get("options"):
-            return block
-        return None
+        if chosen != day or not block:
+            return None
+        if (block.get("element") or {}).get("options"):
+            return "times", block
+        return ("full", {}) if "No free times" in all_text(block) else None
 
-    block = await wait_for(times, f"the free times of event {event}")
+    block: dict[str, Any] = {}
+    for day in weekdays_ahead():
+        await requester.block_action(ActionId.DAY.value, view_id=view_id, value=day)
+        _, block = await wait_for(lambda d=day: times_on(d), f"the times of event {event} on {day}")
+        if block:
+            break
+    assert block, f"no free time for event {event} in the next two weeks"
     answer = await requester.view_submission(
         view_id, {block["block_id"]: block["element"]["options"][-1]["value"]}
     )
