@@ -162,7 +162,7 @@ class ResponseUrl:
 @dataclass
 class Fault:
     method: str | None
-    count: int
+    count: int | None  # None: until cleared
     error: str | None
     status: int
     retry_after: int | None

@@ -65,7 +65,8 @@ def _make_app(slack: LocalSlack) -> web.Application:
             if fault.error:
                 return _json({"ok": False, "error": fault.error})
             headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
-            return _json({"ok": False, "error": "ratelimited"}, fault.status, headers)
+            error = "ratelimited" if fault.status == 429 else "internal_error"
+            return _json({"ok": False, "error": error}, fault.status, headers)
         try:
             params, body_token = await _read_params(request)
         except SlackError as err:

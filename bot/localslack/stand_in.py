@@ -184,12 +184,14 @@ class LocalSlack:
         error: str | None = None,
         status: int = 429,
         retry_after: int | None = 1,
-        count: int = 1,
+        count: int | None = 1,
     ) -> None:
-        """Fault knob: the next ``count`` calls (of ``method``, or any) fail.
+        """Fault knob: the next ``count`` calls (of ``method``, or any) fail; with
+        ``count=None`` every call fails until ``clear_faults()`` (Slack down for a while).
 
         With ``error``: HTTP 200 ``{"ok": false, "error": error}``. Otherwise HTTP
-        ``status`` (429 by default, with ``Retry-After``) and ``{"error": "ratelimited"}``.
+        ``status`` (429 by default, with ``Retry-After``) and ``{"error": "ratelimited"}``
+        (``"internal_error"`` for a 5xx). Nothing is done for a failed call.
         """
         with self.lock:
             self._faults.append(Fault(method, count, error, status, retry_after))
@@ -207,9 +209,10 @@ class LocalSlack:
         with self.lock:
             for fault in self._faults:
                 if fault.method in (None, method):
-                    fault.count -= 1
-                    if fault.count <= 0:
-                        self._faults.remove(fault)
+                    if fault.count is not None:
+                        fault.count -= 1
+                        if fault.count <= 0:
+                            self._faults.remove(fault)
                     self._served_faults.append((method, 200 if fault.error else fault.status))
                     return fault
         return None

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
     from bot.fluentbooking.client import FluentBookingClient
     from bot.store import Store
+    from bot.store.outbox import Outbox
 
 log = logging.getLogger("bot")
 
@@ -220,14 +221,17 @@ class Stack:
     fb: FluentBookingClient
     store: Store
     slack_session: aiohttp.ClientSession | None = None  # shared by the Slack Web API calls
+    outbox: Outbox | None = None  # retries undelivered DMs and posts in the background
 
     async def close(self, drain_seconds: float = SHUTDOWN_SECONDS) -> None:
-        """Stop the site watcher, finish the work already acked (at most
-        `drain_seconds`), then close the pools."""
+        """Stop the site watcher and the outbox's retries (a round in progress ends),
+        finish the work already acked (at most `drain_seconds`), then close the pools."""
         from bot.slack import feed
         from bot.slack.deps import deps_of
 
         await feed.stop(self.app)
+        if self.outbox is not None:
+            await self.outbox.stop()
         deps = deps_of(self.app)
         await deps.drain(drain_seconds)
         if deps.busy:
@@ -263,7 +267,20 @@ async def build_stack(
     from bot.slack import feed
 
     feed.start(app)  # the booking watcher runs in the bot process (BOOKING_POLL_SECONDS)
-    return Stack(app, fb, store, session)
+    outbox = _start_outbox(app)
+    return Stack(app, fb, store, session, outbox)
+
+
+def _start_outbox(app: Any) -> Any:
+    """Retry, in the background, the DMs and channel posts a failure left undelivered
+    (Slack down, the store down, a process stopped mid-way): at start, then every few
+    seconds, whichever process gets to each item first (a lease in the store)."""
+    from bot.slack.booking.announce import outbox_of
+    from bot.slack.deps import deps_of
+
+    outbox = outbox_of(deps_of(app), app.client)
+    outbox.start()
+    return outbox
 
 
 def _start(mode: str) -> Settings | None:

@@ -3,8 +3,10 @@
 Items are queued in the store together with the booking's result (`Store.complete(...,
 outbox=...)`), so a booking the site made is never left without its messages: the
 process that booked delivers at once (`deliver_now`); if that fails (Slack down, process
-killed) any process's `run_due` delivers it later, with backoff. A leased item is handed
-to one caller at a time and marked delivered right after, so nothing is sent twice.
+killed) any process's `run_due` delivers it later, with backoff: each bot process runs
+it in the background (`start`: at once, then every few seconds; `stop` on shutdown). A
+leased item is handed to one caller at a time and marked delivered right after, so
+nothing is sent twice.
 
 When the store itself fails right after the site booked, the item cannot be queued:
 `deliver_unsaved` delivers it from this process's memory and records it in the store
@@ -33,6 +35,10 @@ MAX_ATTEMPTS = 12
 #: other processes leave a freshly queued item alone this long: the booking process
 #: delivers it itself at once, the others only step in when it did not
 GRACE_SECONDS = 30.0
+#: the background loop looks for due items this often (one indexed query when none are
+#: due); after a round in trouble it waits twice as long each time, up to the maximum
+POLL_SECONDS = 5.0
+MAX_POLL_SECONDS = 120.0
 
 
 @dataclass
@@ -49,7 +55,8 @@ class Outbox:
         *,
         retry_delays: tuple[float, ...] = RETRY_DELAYS,
         max_attempts: int = MAX_ATTEMPTS,
-        poll_seconds: float = 15.0,
+        poll_seconds: float = POLL_SECONDS,
+        max_poll_seconds: float = MAX_POLL_SECONDS,
         lease_seconds: float = 60.0,
     ) -> None:
         self.store = store
@@ -57,9 +64,12 @@ class Outbox:
         self.retry_delays = retry_delays
         self.max_attempts = max_attempts
         self.poll_seconds = poll_seconds
+        self.max_poll_seconds = max(poll_seconds, max_poll_seconds)
         self.lease_seconds = lease_seconds
         self._unsaved: dict[str, _Unsaved] = {}
         self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
+        self._trouble = False  # the current round met a failure (see `_round`)
 
     # -- delivering ----------------------------------------------------------------
 
@@ -97,6 +107,7 @@ class Outbox:
             items = await self.store.outbox_due(lease_seconds=self.lease_seconds)
         except StoreError as exc:
             log.warning("outbox: the store did not answer (%s); will try again", exc)
+            self._trouble = True
             return sent
         for item in items:
             sent += int(await self._attempt(item))
@@ -138,29 +149,59 @@ class Outbox:
 
     async def _call(self, item_id: str, payload: dict[str, Any]) -> bool:
         try:
-            return bool(await self.deliver(item_id, payload))
+            ok = bool(await self.deliver(item_id, payload))
         except Exception:
             log.exception("%s: delivery failed; will try again", item_id)
-            return False
+            ok = False
+        self._trouble = self._trouble or not ok
+        return ok
 
     # -- the background loop -------------------------------------------------------
 
     def start(self) -> None:
-        """Run `run_due` every `poll_seconds` until `stop()`."""
+        """Deliver what is due now (what a stopped or failed process left), then every
+        `poll_seconds`; after a round in trouble (the store down, a delivery failed) the
+        pause doubles up to `max_poll_seconds`, and is back to `poll_seconds` after a
+        clean round. Runs until `stop()`."""
         if self._task is None or self._task.done():
+            self._stopping = asyncio.Event()
             self._task = asyncio.create_task(self._loop(), name="outbox")
 
-    async def stop(self) -> None:
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    async def stop(self, timeout: float = 5.0) -> None:
+        """Stop the loop: a round in progress finishes (at most `timeout` seconds), so a
+        message posted is also recorded as delivered and no process sends it again."""
         task, self._task = self._task, None
-        if task is not None:
+        if task is None:
+            return
+        self._stopping.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(task), timeout)
+        except (TimeoutError, asyncio.CancelledError):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+            log.warning("outbox: a delivery round was cut short by the shutdown")
 
     async def _loop(self) -> None:
-        while True:
-            await asyncio.sleep(self.poll_seconds)
+        pause = self.poll_seconds
+        while not self._stopping.is_set():
+            troubled = True
             try:
-                await self.run_due()
+                troubled = await self._round()
             except Exception:  # the loop must outlive any one failure
                 log.exception("outbox: a delivery round failed")
+            pause = min(pause * 2, self.max_poll_seconds) if troubled else self.poll_seconds
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), pause)
+
+    async def _round(self) -> bool:
+        """One `run_due`; True when it was in trouble (store down or a delivery failed)."""
+        self._trouble = False
+        sent = await self.run_due()
+        if sent:
+            log.info("outbox: delivered %d waiting item(s)", sent)
+        return self._trouble or bool(self._unsaved)

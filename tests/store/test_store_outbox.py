@@ -141,3 +141,48 @@ async def _memory_path(store: Store, later: Store, url: str, schema: str) -> Non
     assert not await outbox.deliver_now("dm:5", {"user": "U1"})
     assert await Outbox(later, to).run_due() == 0
     assert to.got == Counter({"dm:5": 1})
+
+
+async def test_the_background_loop_delivers_what_waits_at_start_without_a_call(
+    backend: Backend,
+) -> None:
+    store = await backend.open()
+    to = Recipient()
+    await store.outbox_add("dm:6", {"user": "U1"})  # left by a process that stopped
+    outbox = Outbox(store, to, poll_seconds=0.05)
+    outbox.start()
+    try:
+        for _ in range(200):
+            if to.got:
+                break
+            await asyncio.sleep(0.02)
+    finally:
+        await outbox.stop()
+    assert to.got == Counter({"dm:6": 1})
+    assert not outbox.running
+
+
+async def test_stopping_the_loop_lets_a_delivery_in_progress_finish_and_be_recorded(
+    backend: Backend,
+) -> None:
+    store = await backend.open()
+    started, release = asyncio.Event(), asyncio.Event()
+    got: list[str] = []
+
+    async def slow(item_id: str, payload: dict[str, Any]) -> bool:
+        started.set()
+        await release.wait()
+        got.append(item_id)
+        return True
+
+    await store.outbox_add("dm:7", {"user": "U1"})
+    outbox = Outbox(store, slow, poll_seconds=0.05)
+    outbox.start()
+    await asyncio.wait_for(started.wait(), 10)
+    stopping = asyncio.ensure_future(outbox.stop(timeout=10))
+    await asyncio.sleep(0.05)
+    assert not stopping.done()  # waits for the message being posted
+    release.set()
+    await stopping
+    assert got == ["dm:7"]
+    assert await store.outbox_take("dm:7") is None  # recorded: no process sends it again
