@@ -171,15 +171,15 @@ class Outbox:
     def running(self) -> bool:
         return self._task is not None and not self._task.done()
 
-    async def stop(self, timeout: float = 5.0) -> None:
-        """Stop the loop: a round in progress finishes (at most `timeout` seconds), so a
+    async def stop(self, grace: float = 5.0) -> None:
+        """Stop the loop: a round in progress finishes (at most `grace` seconds), so a
         message posted is also recorded as delivered and no process sends it again."""
         task, self._task = self._task, None
         if task is None:
             return
         self._stopping.set()
         try:
-            await asyncio.wait_for(asyncio.shield(task), timeout)
+            await asyncio.wait_for(asyncio.shield(task), grace)
         except (TimeoutError, asyncio.CancelledError):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -179,7 +179,7 @@ async def test_stopping_the_loop_lets_a_delivery_in_progress_finish_and_be_recor
     outbox = Outbox(store, slow, poll_seconds=0.05)
     outbox.start()
     await asyncio.wait_for(started.wait(), 10)
-    stopping = asyncio.ensure_future(outbox.stop(timeout=10))
+    stopping = asyncio.ensure_future(outbox.stop(grace=10))
     await asyncio.sleep(0.05)
     assert not stopping.done()  # waits for the message being posted
     release.set()
