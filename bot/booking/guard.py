@@ -16,6 +16,8 @@ The steps, each for a reason seen on a real 2.0.0 site:
    told plainly that the time was taken at the same moment.
 5. Save the result and the deliveries it owes (DM, channel post) in one transaction;
    if the store fails here, the booking still stands and the caller delivers from memory.
+   A later click while the store is still down is answered from the site: the member's
+   booking at that time is shown again ("Already booked"), never "nothing was booked".
 """
 
 from __future__ import annotations
@@ -145,7 +147,12 @@ class BookingGuard:
     ) -> Guarded:
         key = attempt.key
         for _ in range(MAX_REBOOKS):
-            claim = await self.store.claim(key, wait_seconds=self.wait_seconds, slot=attempt.slot)
+            try:
+                claim = await self.store.claim(
+                    key, wait_seconds=self.wait_seconds, slot=attempt.slot
+                )
+            except StoreError as down:
+                return await self._without_store(attempt, to_result, down)
             if claim.owner:
                 break
             if claim.result is None:  # still being made (or its maker died): ask the site
@@ -190,6 +197,22 @@ class BookingGuard:
                 result, booking.id, already=False, recovered=recovered, saved=False, outbox=outbox
             )
         return Guarded(result, booking.id, already=False, recovered=recovered, outbox=outbox)
+
+    async def _without_store(
+        self, attempt: Attempt, to_result: ToResult, down: StoreError
+    ) -> Guarded:
+        """The store cannot be asked whether this was booked: the site can. A late
+        duplicate click after "Booked" (the store failing meanwhile) finds the member's
+        booking and shows it again, never "nothing was booked"; with nothing found, the
+        store's error stands (nothing is created without the store's lock)."""
+        try:
+            found = await self._find_own(attempt, (0.0,))
+        except truth.LookupFailed:
+            found = None
+        if found is None:
+            raise down
+        log.info("store down; booking #%s found on the site for this request", found.id)
+        return Guarded(to_result(found), found.id, already=True, saved=False)
 
     def _recheck_later(self, booking: Any) -> None:
         if self.recheck_seconds is None:

@@ -76,6 +76,9 @@ class Outbox:
     async def deliver_now(self, item_id: str, payload: dict[str, Any]) -> bool:
         """Deliver a queued item at once; False when it was delivered (or is being
         delivered) elsewhere, or failed and waits for a retry."""
+        if item_id in self._unsaved:  # delivered while the store was down: record that
+            was = self._unsaved[item_id].delivered
+            return await self.deliver_unsaved(item_id, payload) and not was
         try:
             item = await self.store.outbox_take(item_id, self.lease_seconds)
         except StoreError as exc:

@@ -200,3 +200,20 @@ async def test_the_store_failing_after_the_site_booked_still_answers_booked(
     # a later click does not contradict "Booked": it finds the member's own booking
     later = await book(guard_for(client, store), attempt(client, slot, "ann@example.net"))
     assert later.booking_id == outcome.booking_id
+
+
+async def test_with_the_store_down_a_late_click_is_answered_from_the_site(
+    client: FluentBookingClient, store: Store
+) -> None:
+    slot = await first_slot(client)
+    guard = guard_for(client, store)
+    first = await book(guard, attempt(client, slot, "ann@example.net"))
+    await store.close()  # the store is gone from here on
+    later = await book(guard, attempt(client, slot, "ann@example.net"))
+    assert later.already and later.booking_id == first.booking_id and not later.saved
+    # a member with nothing booked at that time gets the store's error: nothing is made
+    from bot.store import StoreError
+
+    with pytest.raises(StoreError):
+        await book(guard, attempt(client, slot, "bob@example.net"))
+    assert await live_at(client, start_of(slot), "bob@example.net") == []

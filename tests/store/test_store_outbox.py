@@ -186,3 +186,29 @@ async def test_stopping_the_loop_lets_a_delivery_in_progress_finish_and_be_recor
     await stopping
     assert got == ["dm:7"]
     assert await store.outbox_take("dm:7") is None  # recorded: no process sends it again
+
+
+@pytest.mark.postgres
+async def test_an_item_delivered_from_memory_is_not_sent_again_when_queued_later(
+    pg_schema: tuple[str, str],
+) -> None:
+    """The store was wiped while the site booked: the DM went from memory. When the same
+    booking is queued again in the healed store (a late click finds it on the site), the
+    process records the delivery instead of sending the DM a second time."""
+    url, schema = pg_schema
+    store = await open_store(url, schema=schema)
+    try:
+        to = Recipient()
+        outbox = Outbox(store, to)
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        assert await outbox.deliver_unsaved("dm:8", {"user": "U1"})
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+        assert await store.outbox_add("dm:8", {"user": "U1"})  # queued again, pending
+        assert not await outbox.deliver_now("dm:8", {"user": "U1"})
+        assert outbox.unsaved == 0
+        assert await store.outbox_take("dm:8") is None  # recorded as delivered
+        assert to.got == Counter({"dm:8": 1})
+    finally:
+        await store.close()
