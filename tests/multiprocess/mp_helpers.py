@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from support.postgres import drop_schema as drop_schema  # re-exported for the t
 from support.postgres import postgres_url as postgres_url
 from support.slack_text import all_text as all_text  # re-exported for the tests
 
+from bot.fluentbooking import FluentBookingClient
 from bot.localslack import LocalSlack, SlackRequester, start_local_slack
 from bot.localslack.requester import BotResponse, _Request
 from bot.sandbox import Sandbox, start_sandbox
@@ -300,3 +302,80 @@ def new_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         if slack is not None:
             slack.stop()
         sandbox.stop()
+
+
+# -- one-line /book with a Book button ---------------------------------------------------------
+
+
+def has_book_button(message: dict[str, Any]) -> bool:
+    return any(
+        el.get("type") == "button"
+        and str(el.get("action_id", "")).startswith(ActionId.BOOK_SLOT.value)
+        for block in message.get("blocks") or []
+        for el in block.get("elements") or []
+    )
+
+
+async def ask_to_book(
+    slack: LocalSlack, client: httpx.AsyncClient, bot: BotProcess, user: str, words: str
+) -> dict[str, Any]:
+    """`/book words` on `bot`: the confirm message with its Book button."""
+    seen = len(slack.ephemerals(user))
+    resp = await SlackRequester(bot.events_url, slack, client=client).command("/book", words, user)
+    assert resp.status == 200, resp.text
+
+    def offered() -> dict[str, Any] | None:
+        fresh = [m for m in slack.ephemerals(user)[seen:] if has_book_button(m)]
+        return fresh[-1] if fresh else None
+
+    return dict(await wait_for(offered, f"{user}'s Book button"))
+
+
+def bot_dms(slack: LocalSlack, user: str) -> list[dict[str, Any]]:
+    """The bot's messages in its DM with `user`."""
+    return [m for m in slack.messages(user) if m.get("user") == slack.bot_user_id]
+
+
+# -- the site, read through its API -----------------------------------------------------------
+
+ZONE = "America/New_York"
+
+
+def site_client(world: World) -> FluentBookingClient:
+    box = world.sandbox
+    return FluentBookingClient(box.url, box.username, box.app_password)
+
+
+async def free_slots(world: World, count: int) -> list[tuple[datetime, str]]:
+    """`count` free product-demo slots a few days ahead, on different days (far apart, so
+    one test's bookings never touch another's): (start in New York, its /book words)."""
+    async with site_client(world) as client:
+        first = date.today() + timedelta(days=3)
+        slots = await client.get_slots(
+            int(PRODUCT_DEMO), start=first, end=first + timedelta(days=20), timezone=ZONE
+        )
+    found: list[tuple[datetime, str]] = []
+    for day in sorted(slots.by_date):
+        if len(found) == count:
+            break
+        free = slots.by_date[day]
+        if not free:
+            continue
+        start = free[len(free) // 2].start
+        if any(start.date() == f.date() for f, _ in found):
+            continue
+        found.append((start, f"demo {start:%b} {start.day} {start:%I:%M%p}".lower()))
+    assert len(found) == count, f"only {len(found)} free days on the site"
+    return found
+
+
+async def live_at(world: World, start_utc: datetime, emails: list[str]) -> list[int]:
+    """Ids of the live bookings at `start_utc` of these attendees, as the site lists them
+    when searched (the plain list hides rows that share a group)."""
+    found: set[int] = set()
+    async with site_client(world) as client:
+        for email in emails:
+            for booking in await client.find_bookings(email=email, start_utc=start_utc):
+                if booking.status in ("scheduled", "pending"):
+                    found.add(booking.id)
+    return sorted(found)

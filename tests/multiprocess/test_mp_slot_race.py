@@ -10,77 +10,35 @@ with fresh times to pick from, and gets no DM.
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 from mp_helpers import (
-    PRODUCT_DEMO,
     BotProcess,
     World,
     all_text,
+    ask_to_book,
+    bot_dms,
     done_keys,
     drop_schema,
+    free_slots,
+    has_book_button,
+    live_at,
     new_schema_name,
     prepare_click,
     schema_url,
     wait_for,
 )
 
-from bot.fluentbooking import FluentBookingClient
-from bot.localslack import SlackRequester
 from bot.slack.ids import ActionId
 
 pytestmark = pytest.mark.postgres
 
 MEMBERS = 8
-ZONE = "America/New_York"
 NOTIFY = "C_MPRACE"
 CREATE = "/bookings/create/"
-
-
-def site_client(world: World) -> FluentBookingClient:
-    box = world.sandbox
-    return FluentBookingClient(box.url, box.username, box.app_password)
-
-
-async def free_slot(world: World) -> tuple[datetime, str]:
-    """A free product-demo slot a few days ahead: (start in New York, its /book words)."""
-    async with site_client(world) as client:
-        first = date.today() + timedelta(days=3)
-        slots = await client.get_slots(
-            int(PRODUCT_DEMO), start=first, end=first + timedelta(days=10), timezone=ZONE
-        )
-    start = slots.all()[len(slots.all()) // 2].start
-    words = f"demo {start:%b} {start.day} {start:%I:%M%p}".lower()
-    return start, words
-
-
-async def live_at(world: World, start_utc: datetime, emails: list[str]) -> list[int]:
-    """Ids of the live bookings at `start_utc` of these attendees, as the site lists
-    them when searched (the plain list hides rows that share a group)."""
-    found: set[int] = set()
-    async with site_client(world) as client:
-        for email in emails:
-            for booking in await client.find_bookings(email=email, start_utc=start_utc):
-                if booking.status in ("scheduled", "pending"):
-                    found.add(booking.id)
-    return sorted(found)
-
-
-def book_button(message: dict[str, Any]) -> bool:
-    return any(
-        el.get("type") == "button"
-        and str(el.get("action_id", "")).startswith(ActionId.BOOK_SLOT.value)
-        for block in message.get("blocks") or []
-        for el in block.get("elements") or []
-    )
-
-
-def bot_dms(world: World, user: str) -> list[dict[str, Any]]:
-    slack = world.slack
-    return [m for m in slack.messages(user) if m.get("user") == slack.bot_user_id]
 
 
 async def test_eight_members_one_slot_two_processes_one_booking(
@@ -90,9 +48,11 @@ async def test_eight_members_one_slot_two_processes_one_booking(
     members = [f"U_RACE{i}" for i in range(MEMBERS)]
     emails = [f"race{i}@example.org" for i in range(MEMBERS)]
     for i, (user, email) in enumerate(zip(members, emails, strict=True)):
-        slack.add_user(user, name=f"race{i}", real_name=f"Racer {i}", email=email, tz=ZONE)
+        slack.add_user(
+            user, name=f"race{i}", real_name=f"Racer {i}", email=email, tz="America/New_York"
+        )
     slack.add_channel(NOTIFY, "bookings-race", member=True)
-    start, words = await free_slot(world)
+    [(start, words)] = await free_slots(world, 1)
     name = new_schema_name()
     url = schema_url(world.pg_url, name)
     bots: list[BotProcess] = []
@@ -106,20 +66,10 @@ async def test_eight_members_one_slot_two_processes_one_booking(
             assert bot.healthz() == 200
         async with httpx.AsyncClient(timeout=30.0) as client:
             # each member asks for the same time (half of them through each process)
-            confirms: list[dict[str, Any]] = []
-            for i, user in enumerate(members):
-                bot = bots[i % 2]
-                seen = len(slack.ephemerals(user))
-                resp = await SlackRequester(bot.events_url, slack, client=client).command(
-                    "/book", words, user
-                )
-                assert resp.status == 200, resp.text
-
-                def offered(user: str = user, seen: int = seen) -> dict[str, Any] | None:
-                    fresh = [m for m in slack.ephemerals(user)[seen:] if book_button(m)]
-                    return fresh[-1] if fresh else None
-
-                confirms.append(await wait_for(offered, f"{user}'s Book button"))
+            confirms = [
+                await ask_to_book(slack, client, bots[i % 2], user, words)
+                for i, user in enumerate(members)
+            ]
             clicks = [
                 prepare_click(slack, message, ActionId.BOOK_SLOT.value, user)
                 for message, user in zip(confirms, members, strict=True)
@@ -156,8 +106,8 @@ async def test_eight_members_one_slot_two_processes_one_booking(
             assert "nearest free times" in text and any(
                 phrase in text for phrase in ("was just taken", "same moment", "right now")
             ), text
-            assert book_button(slack.ephemerals(user)[-1]), "no fresh times to pick from"
-        await wait_for(lambda: bot_dms(world, winner), "the winner's DM", seconds=30)
+            assert has_book_button(slack.ephemerals(user)[-1]), "no fresh times to pick from"
+        await wait_for(lambda: bot_dms(slack, winner), "the winner's DM", seconds=30)
         await wait_for(lambda: done_keys(world.pg_url, name, "announce:") >= 1, "the announcement")
     finally:
         outputs = [bot.stop() for bot in bots]  # each finishes its work before it exits
@@ -165,11 +115,11 @@ async def test_eight_members_one_slot_two_processes_one_booking(
     for output in outputs:
         bot_output_check(output)
     # after both processes stopped (nothing left in flight): no duplicate DM or post
-    assert len(bot_dms(world, winner)) == 1
-    assert "You booked" in all_text(bot_dms(world, winner)[0])
+    assert len(bot_dms(slack, winner)) == 1
+    assert "You booked" in all_text(bot_dms(slack, winner)[0])
     for user in members:
         if user != winner:
-            assert bot_dms(world, user) == []
+            assert bot_dms(slack, user) == []
     [post] = slack.messages(NOTIFY)  # the channel is this test's own
     assert "Racer" in all_text(post), all_text(post)
     assert await live_at(world, start.astimezone(UTC), emails) == [booking_id]
