@@ -128,6 +128,112 @@ async def ack_times(members: int) -> tuple[float, list[float], int]:
         return lone, list(together), int(live) - 1
 
 
+def _without_slot_lock(store: Store) -> Any:
+    """Make `store.claim` ignore `slot=` (the lock switched off); returns the undo."""
+    original = store.claim
+
+    async def claim(key: str, ttl_seconds: float = 86400, wait_seconds: float = 10.0, **_: Any):  # type: ignore[no-untyped-def]
+        return await original(key, ttl_seconds, wait_seconds)
+
+    store.claim = claim  # type: ignore[method-assign]
+    return lambda: setattr(store, "claim", original)
+
+
+async def lock_ablation(members: int, repeats: int) -> dict[str, dict[str, list[float]]]:
+    """The same Book clicks with the slot lock on and off, alternating in one run (so both
+    see the same machine load): per repeat, a lone member's ack and the store round trips
+    its whole booking took (claim to announcement), then `members` on one slot at once."""
+    from datetime import date
+
+    from bot.demo.stack import start_local_stack
+    from bot.slack.ids import ActionId
+
+    zone = "America/New_York"
+    stats: dict[str, dict[str, list[float]]] = {
+        mode: {"lone_ack": [], "lone_trips": [], "burst_ack": [], "burst_trips": [], "live": []}
+        for mode in ("lock", "no lock")
+    }
+    with tempfile.TemporaryDirectory() as tmp, start_local_stack(Path(tmp)) as stack:
+        bot = stack.bot
+        store = bot.stack.store
+        bot.run(bot.stack.outbox.stop())  # its polling would add round trips of its own
+        users = [f"U_A{i}" for i in range(members + 1)]
+        for i, user in enumerate(users):
+            stack.slack.add_user(user, name=f"a{i}", real_name=f"Abl {i}", email=f"a{i}@ex.com")
+        slots = bot.run(
+            stack.deps.fb.get_slots(
+                7, start=date(2025, 1, 14), end=date(2025, 2, 14), timezone=zone
+            )
+        ).all()
+        lines = iter(
+            f"workshop {s.start:%b} {s.start.day} {s.start:%I:%M%p}".lower() for s in slots
+        )
+
+        async def confirm(user: str, line: str) -> dict[str, Any]:
+            await stack.requester.command("/book", line, user)
+            stack.wait_idle()
+            return dict(stack.slack.ephemerals(user)[-1])
+
+        async def click(message: dict[str, Any], user: str) -> float:
+            started = time.perf_counter()
+            answer = await stack.requester.click(
+                message, action_id=ActionId.BOOK_SLOT.value, user_id=user
+            )
+            assert answer.status == 200
+            return (time.perf_counter() - started) * 1000
+
+        def live() -> int:
+            with sqlite3.connect(stack.sandbox.db_path) as db:
+                row = db.execute(
+                    "SELECT COUNT(*) FROM bookings WHERE status IN ('scheduled', 'pending')"
+                ).fetchone()
+            return int(row[0])
+
+        for r in range(repeats):
+            for mode in ("lock", "no lock") if r % 2 == 0 else ("no lock", "lock"):
+                undo = _without_slot_lock(store) if mode == "no lock" else (lambda: None)
+                try:
+                    one = await confirm(users[0], next(lines))
+                    before = store.round_trips
+                    stats[mode]["lone_ack"].append(await click(one, users[0]))
+                    stack.wait_idle()
+                    stats[mode]["lone_trips"].append(float(store.round_trips - before))
+                    line = next(lines)
+                    messages = [await confirm(u, line) for u in users[1:]]
+                    live_before = live()
+                    before = store.round_trips
+                    acks = await asyncio.gather(
+                        *(click(m, u) for m, u in zip(messages, users[1:], strict=True))
+                    )
+                    stack.wait_idle()
+                    stats[mode]["burst_trips"].append((store.round_trips - before) / members)
+                    stats[mode]["burst_ack"] += acks
+                    stats[mode]["live"].append(float(live() - live_before))
+                finally:
+                    undo()
+    return stats
+
+
+def print_ablation(stats: dict[str, dict[str, list[float]]], members: int) -> None:
+    print("\nSlot lock on vs off, same run, alternating (whole stack; acks in ms)")
+    med = statistics.median
+    for mode, s in stats.items():
+        print(
+            f"  {mode:7}: lone ack median {med(s['lone_ack']):.1f}; store round trips per "
+            f"lone booking {med(s['lone_trips']):.1f} (min {min(s['lone_trips']):.0f}, max "
+            f"{max(s['lone_trips']):.0f}); {members} on one slot: ack median "
+            f"{med(s['burst_ack']):.1f}, max {max(s['burst_ack']):.1f}, store round trips per "
+            f"click {med(s['burst_trips']):.1f}; live bookings made per burst "
+            f"{sorted(set(s['live']))}"
+        )
+    on, off = stats["lock"], stats["no lock"]
+    print(
+        f"  ratio on/off: lone ack {med(on['lone_ack']) / med(off['lone_ack']):.2f}x, "
+        f"burst ack median {med(on['burst_ack']) / med(off['burst_ack']):.2f}x; round trips "
+        f"per lone booking +{med(on['lone_trips']) - med(off['lone_trips']):.1f}"
+    )
+
+
 async def main_async(args: argparse.Namespace) -> int:
     n = 50 if args.quick else 400
     burst = 10 if args.quick else 40
@@ -135,6 +241,8 @@ async def main_async(args: argparse.Namespace) -> int:
         url = "sqlite:///" + str(Path(tmp) / "bench.sqlite3")
         await run_backend("SQLite file", url, None, n, burst)
     members = 5 if args.quick else 12
+    repeats = 4 if args.quick else 10
+    print_ablation(await lock_ablation(members, repeats), members)
     lone, together, live = await ack_times(members)
     print("\nBook-click acks through the local stack (bot, Slack stand-in, sandbox)")
     print(f"  one member alone: ack in {lone:.1f} ms")
