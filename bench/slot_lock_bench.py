@@ -150,7 +150,14 @@ async def lock_ablation(members: int, repeats: int) -> dict[str, dict[str, list[
 
     zone = "America/New_York"
     stats: dict[str, dict[str, list[float]]] = {
-        mode: {"lone_ack": [], "lone_trips": [], "burst_ack": [], "burst_trips": [], "live": []}
+        mode: {
+            "lone_ack": [],
+            "lone_trips": [],
+            "burst_ack": [],
+            "burst_median": [],
+            "burst_trips": [],
+            "live": [],
+        }
         for mode in ("lock", "no lock")
     }
     with tempfile.TemporaryDirectory() as tmp, start_local_stack(Path(tmp)) as stack:
@@ -208,6 +215,7 @@ async def lock_ablation(members: int, repeats: int) -> dict[str, dict[str, list[
                     stack.wait_idle()
                     stats[mode]["burst_trips"].append((store.round_trips - before) / members)
                     stats[mode]["burst_ack"] += acks
+                    stats[mode]["burst_median"].append(statistics.median(acks))
                     stats[mode]["live"].append(float(live() - live_before))
                 finally:
                     undo()
@@ -227,6 +235,10 @@ def print_ablation(stats: dict[str, dict[str, list[float]]], members: int) -> No
             f"{sorted(set(s['live']))}"
         )
     on, off = stats["lock"], stats["no lock"]
+    print(f"  lone booking round trips per repeat, lock on:  {on['lone_trips']}")
+    print(f"  lone booking round trips per repeat, lock off: {off['lone_trips']}")
+    ratios = sorted(a / b for a, b in zip(on["burst_median"], off["burst_median"], strict=True))
+    print("  burst ack median on/off per repeat: " + ", ".join(f"{r:.2f}x" for r in ratios))
     print(
         f"  ratio on/off: lone ack {med(on['lone_ack']) / med(off['lone_ack']):.2f}x, "
         f"burst ack median {med(on['burst_ack']) / med(off['burst_ack']):.2f}x; round trips "
