@@ -275,10 +275,10 @@ def _start_outbox(app: Any) -> Any:
     """Retry, in the background, the DMs and channel posts a failure left undelivered
     (Slack down, the store down, a process stopped mid-way): at start, then every few
     seconds, whichever process gets to each item first (a lease in the store)."""
-    from bot.slack.booking.announce import outbox_of
+    from bot.slack import booking
     from bot.slack.deps import deps_of
 
-    outbox = outbox_of(deps_of(app), app.client)
+    outbox = booking.outbox(app, deps_of(app))
     outbox.start()
     return outbox
 

@@ -20,3 +20,12 @@ from bot.slack.deps import Deps
 
 def register(app: AsyncApp, deps: Deps) -> None:
     listeners.register(app, deps)
+
+
+def outbox(app: Any, deps: Deps) -> Any:
+    """The process's outbox of booking announcements (`bot.store.outbox.Outbox`),
+    delivering through the app's Web API client; `bot.slack.run` starts and stops its
+    background retries with the process."""
+    from bot.slack.booking.announce import outbox_of
+
+    return outbox_of(deps, app.client)
