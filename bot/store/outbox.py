@@ -197,9 +197,14 @@ class Outbox:
                 troubled = await self._round()
             except Exception:  # the loop must outlive any one failure
                 log.exception("outbox: a delivery round failed")
-            pause = min(pause * 2, self.max_poll_seconds) if troubled else self.poll_seconds
+            pause = self.next_pause(pause, troubled)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), pause)
+
+    def next_pause(self, pause: float, troubled: bool) -> float:
+        """The wait before the next round: doubled after a round in trouble (at most
+        `max_poll_seconds`), back to `poll_seconds` after a clean one."""
+        return min(pause * 2, self.max_poll_seconds) if troubled else self.poll_seconds
 
     async def _round(self) -> bool:
         """One `run_due`; True when it was in trouble (store down or a delivery failed)."""

@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from support.slack_text import all_text
 
@@ -144,9 +145,14 @@ async def test_the_bots_sqlite_file_deleted_mid_run_loses_no_booking_or_dm(
     for name in os.listdir(tmp_path):
         if name.startswith("bot.sqlite3"):
             os.unlink(tmp_path / name)
+    async with httpx.AsyncClient(timeout=15) as http:
+        gone = await http.get(f"{stack.bot.url}/readyz")  # noticed, and reported
+    assert gone.status_code == 503 and "state store" in gone.json()["reason"], gone.text
     later = await confirm_message(stack, U_ALICE, "workshop jan 15 9am")
     await click_book(stack, later, U_ALICE)
     stack.wait_idle()
     assert "Booked" in answer_to(stack, U_ALICE)
     assert len(live_bookings(stack)) == 2 and len(dms(stack, U_ALICE)) == 2
     assert (tmp_path / "bot.sqlite3").exists()  # a new file, made on the spot
+    async with httpx.AsyncClient(timeout=15) as http:
+        assert (await http.get(f"{stack.bot.url}/readyz")).status_code == 200

@@ -212,3 +212,19 @@ async def test_an_item_delivered_from_memory_is_not_sent_again_when_queued_later
         assert to.got == Counter({"dm:8": 1})
     finally:
         await store.close()
+
+
+async def test_a_round_in_trouble_makes_the_loop_back_off_and_a_clean_one_resets_it(
+    backend: Backend,
+) -> None:
+    store = await backend.open()
+    to = Recipient(dm_9=1)
+    outbox = Outbox(store, to, poll_seconds=5.0, max_poll_seconds=40.0, retry_delays=(0.0,))
+    await store.outbox_add("dm:9", {"user": "U1"})
+    assert await outbox._round() is True  # Slack refused the DM
+    assert await outbox._round() is False  # delivered
+    assert [outbox.next_pause(p, True) for p in (5.0, 10.0, 20.0, 40.0)] == [10, 20, 40, 40]
+    assert outbox.next_pause(40.0, False) == 5.0
+    await store.close()  # the store is down: a round in trouble too
+    assert await outbox._round() is True
+    assert to.got == Counter({"dm:9": 1})
