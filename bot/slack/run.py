@@ -271,7 +271,7 @@ async def build_stack(
     return Stack(app, fb, store, session, outbox)
 
 
-def _start_outbox(app: Any) -> Any:
+def _start_outbox(app: AsyncApp) -> Outbox:
     """Retry, in the background, the DMs and channel posts a failure left undelivered
     (Slack down, the store down, a process stopped mid-way): at start, then every few
     seconds, whichever process gets to each item first (a lease in the store)."""

@@ -16,16 +16,16 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.slack.booking import listeners
 from bot.slack.deps import Deps
+from bot.store.outbox import Outbox
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
     listeners.register(app, deps)
 
 
-def outbox(app: Any, deps: Deps) -> Any:
-    """The process's outbox of booking announcements (`bot.store.outbox.Outbox`),
-    delivering through the app's Web API client; `bot.slack.run` starts and stops its
-    background retries with the process."""
+def outbox(app: AsyncApp, deps: Deps) -> Outbox:
+    """The process's outbox of booking announcements, delivering through the app's Web
+    API client; `bot.slack.run` starts and stops its background retries with the process."""
     from bot.slack.booking.announce import outbox_of
 
     return outbox_of(deps, app.client)
