@@ -56,7 +56,7 @@ async def click_book(stack: LocalStack, message: dict[str, Any], user: str) -> N
 async def test_members_clicking_book_on_one_slot_at_once_get_one_booking(
     stack: LocalStack,
 ) -> None:
-    members = [f"U_M{i}" for i in range(6)]
+    members = [f"U_M{i}" for i in range(8)]
     for i, user in enumerate(members):
         stack.slack.add_user(user, name=f"m{i}", real_name=f"Member {i}", email=f"m{i}@example.com")
     messages = [await confirm_message(stack, user) for user in members]
