@@ -34,13 +34,16 @@ pytestmark = pytest.mark.postgres
 CREATE_PATH = "/bookings/create/"
 
 
-def submission(world: World, view: dict[str, Any], pick: int) -> Any:
+def submission(world: World, view: dict[str, Any], pick: int, email: str | None = None) -> Any:
+    """Submit the `pick`th time offered (late in the day there may be one only), for
+    `email` when given (an attendee with no booking at that time)."""
     times = find_block(view, BlockId.TIME.value)
     assert times is not None
     options = times["element"]["options"]
-    return prepare_submission(
-        world.slack, view["id"], {times["block_id"]: options[pick % len(options)]["value"]}
-    )
+    values: dict[str, Any] = {times["block_id"]: options[pick % len(options)]["value"]}
+    if email is not None:
+        values[BlockId.EMAIL.value] = email
+    return prepare_submission(world.slack, view["id"], values)
 
 
 def assert_apology(answer: dict[str, Any]) -> str:
@@ -64,7 +67,7 @@ async def test_store_lost_mid_request(world: World, schema: Schema, bot_output_c
             first_view = await open_booking_form(world.slack, client, bot, U_ALICE)
             second_view = await open_booking_form(world.slack, client, bot, U_ALICE)
             during = submission(world, first_view, 0)
-            after = submission(world, second_view, 1)
+            after = submission(world, second_view, 1, email="carol@example.com")
             before = world.booking_count()
 
             # 1. The store goes away while the site is creating the booking: the booking
