@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from support import website
 from support.leaks import register_stack_secrets
 from support.slack_text import all_text
 from support.website import attendee_cancel, attendee_reschedule, host_decides, web_book
@@ -254,16 +255,7 @@ def host_dm_messages(stack: LocalStack) -> list[dict[str, Any]]:
 
 
 def site_status(stack: LocalStack, booking_id: int) -> str:
-    """The booking's status as the site holds it, read back over HTTP."""
-    import httpx
-
-    response = httpx.get(
-        f"{stack.sandbox.api_url}/schedules/{booking_id}",
-        auth=(stack.sandbox.username, stack.sandbox.app_password),
-        timeout=10,
-    )
-    assert response.status_code == 200, response.text
-    return str(response.json()["schedule"]["status"])
+    return website.site_status(stack.sandbox, booking_id)
 
 
 async def test_the_host_approves_and_declines_website_requests_from_the_feeds_dm(

@@ -30,6 +30,7 @@ from mp_helpers import (
     prepare_submission,
     wait_for,
 )
+from support import website
 from test_mp_booking import booking_shown, race
 
 from bot.localslack import U_ADMIN, U_ALICE, SlackRequester
@@ -52,13 +53,7 @@ def lifecycle_buttons(message: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def site_status(world: World, booking_id: int) -> str:
-    response = httpx.get(
-        f"{world.sandbox.api_url}/schedules/{booking_id}",
-        auth=(world.sandbox.username, world.sandbox.app_password),
-        timeout=10,
-    )
-    assert response.status_code == 200, response.text
-    return str(response.json()["schedule"]["status"])
+    return website.site_status(world.sandbox, booking_id)
 
 
 @pytest.fixture(scope="module")

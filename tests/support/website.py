@@ -115,3 +115,14 @@ def host_decides(sandbox: Sandbox, booking_id: int, *, approve: bool) -> None:
         timeout=10,
     )
     assert response.status_code == 200, response.text
+
+
+def site_status(sandbox: Sandbox, booking_id: int) -> str:
+    """The booking's status as the site holds it, read back through its REST API."""
+    response = httpx.get(
+        f"{sandbox.api_url}/schedules/{booking_id}",
+        auth=(sandbox.username, sandbox.app_password),
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    return str(response.json()["schedule"]["status"])
