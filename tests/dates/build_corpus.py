@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from tests.dates.corpus_cases import HELDOUT, SCENARIOS
 from tests.dates.heldout3_cases import HELDOUT3
 from tests.dates.heldout4_cases import HELDOUT4
+from tests.dates.heldout5_cases import HELDOUT5
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -94,8 +95,13 @@ def main() -> int:
     (ROOT / "tests/dates/heldout4.json").write_text(
         json.dumps({"cases": heldout4}, ensure_ascii=False, indent=1) + "\n"
     )
+    heldout5 = build(HELDOUT5)
+    (ROOT / "tests/dates/heldout5.json").write_text(
+        json.dumps({"cases": heldout5}, ensure_ascii=False, indent=1) + "\n"
+    )
     print(
         f"{len(corpus)} corpus cases, {len(heldout)} + {len(heldout3)} + {len(heldout4)} "
+        f"+ {len(heldout5)} "
         "held-out cases",
         file=sys.stderr,
     )

@@ -1,0 +1,168 @@
+"""Fifth held-out set, written for the speed work that closes issue 17, before running the
+parser on any of its phrases.
+
+Issue 17's classes (seconds, a numeric date beside a time, years and the weekday of a
+dated line, ranges past midnight, a clock time with a part of the day, compound and signed
+offsets, now, "<weekday> of next week", ordinals in words, "half two", early/late next
+week, numbers that are not dates, huge years, the past) in the five languages, in zones
+and at moments the other sets do not use. Expected values were worked out by hand from
+/work/shared/DATES.md and README "How date phrases are read". Same format as
+corpus_cases.py; built into heldout5.json by build_corpus.py. Measured as first run and
+recorded in bench/RESULTS.md; not used to tune.
+"""
+
+from __future__ import annotations
+
+HELDOUT5 = [
+    {
+        "tz": "America/Chicago",
+        "now": "2026-02-20T16:40:00",  # Friday, CST (-06:00); a US zone: month first
+        "cat": "heldout5-en",
+        "cases": [
+            ("call at 09:05:30 tomorrow", "2026-02-21 09:05:30"),
+            ("18:20:00", "2026-02-20 18:20"),
+            ("02/24/2026, 10:30 AM", "2026-02-24 10:30"),
+            ("2/25/2026 @ 3pm", "2026-02-25 15:00"),
+            ("2026 March 3 at 11am", "2026-03-03 11:00"),
+            ("Tue Mar 3 2026 9:00", "2026-03-03 09:00"),
+            ("Wed Mar 3 2026", "!"),
+            ("10pm to 2am", "2026-02-20 22:00/2026-02-21 02:00"),
+            ("9 tonight", "2026-02-20 21:00"),
+            ("tomorrow at 7 in the evening", "2026-02-21 19:00"),
+            ("4 in the afternoon on monday", "2026-02-23 16:00"),
+            ("in 2h 30min", "2026-02-20 19:10"),
+            ("now + 45 minutes", "2026-02-20 17:25"),
+            ("+90 min", "2026-02-20 18:10"),
+            ("in about 3 hours", "2026-02-20 19:40"),
+            ("two weeks after tomorrow", "2026-03-07"),
+            ("wednesday of next week", "2026-02-25"),
+            ("March the second", "2026-03-02"),
+            ("the tenth of March at 2pm", "2026-03-10 14:00"),
+            ("on the twenty-eighth", "2026-02-28"),
+            ("half three tomorrow", "2026-02-21 15:30"),
+            ("late next week", "2026-02-26 00:00/2026-02-28 00:00"),
+            ("right now", "2026-02-20 16:40"),
+            ("Build 2.4.1 ships friday", "2026-02-27"),
+            ("I'm at 10.1", "!"),
+            ("9999-12-31 10:00", "!"),
+            ("2 days ago", "!"),
+            ("last tuesday", "!"),
+            ("in 1 week 2 days", "2026-03-01"),
+            ("-3hr", "!"),
+            ("at 5:00:75", "!"),
+            ("12:15 am", "2026-02-21 00:15"),
+        ],
+    },
+    {
+        "tz": "Europe/Madrid",
+        "now": "2026-06-03T09:10:00",  # Wednesday, CEST (+02:00); day first
+        "cat": "heldout5-es",
+        "cases": [
+            ("a las 11:30:15", "2026-06-03 11:30:15"),
+            ("el 05/06/2026 a las 17:00", "2026-06-05 17:00"),
+            ("20 de junio de 2026 a las 10", "2026-06-20 10:00"),
+            ("sábado 6 de junio de 2026", "2026-06-06"),
+            ("viernes 6 de junio", "!"),
+            ("de 22:00 a 01:00", "2026-06-03 22:00/2026-06-04 01:00"),
+            ("a las 10 de la noche", "2026-06-03 22:00"),
+            ("mañana a las 8 de la tarde", "2026-06-04 20:00"),
+            ("dentro de 1 hora y 20 minutos", "2026-06-03 10:30"),
+            ("ahora + 15 minutos", "2026-06-03 09:25"),
+            ("dentro de unas 2 horas", "2026-06-03 11:10"),
+            ("ahora", "2026-06-03 09:10"),
+            ("el martes de la semana que viene", "2026-06-09"),
+            ("el primero de julio", "2026-07-01"),
+            ("el veinte de junio", "2026-06-20"),
+            ("a principios de la semana que viene", "2026-06-08 00:00/2026-06-10 00:00"),
+            ("hace 3 días", "!"),
+            ("ayer", "!"),
+            ("versión 2.3.1 el jueves", "2026-06-04"),
+            ("el 31 de junio", "!"),
+            ("en 2 semanas", "2026-06-17"),
+            ("a las 7 y media de la tarde", "2026-06-03 19:30"),
+        ],
+    },
+    {
+        "tz": "Europe/Brussels",
+        "now": "2026-09-25T18:30:00",  # Friday, CEST (+02:00)
+        "cat": "heldout5-fr",
+        "cases": [
+            ("à 20:15:30", "2026-09-25 20:15:30"),
+            ("le 28/09/2026 à 14h", "2026-09-28 14:00"),
+            ("lundi 28 septembre 2026 à 9h30", "2026-09-28 09:30"),
+            ("mardi 28 septembre 2026", "!"),
+            ("de 23h à 1h", "2026-09-25 23:00/2026-09-26 01:00"),
+            ("à 9 heures du soir", "2026-09-25 21:00"),
+            ("demain à 3 heures de l'après-midi", "2026-09-26 15:00"),
+            ("dans 1 heure et 45 minutes", "2026-09-25 20:15"),
+            ("maintenant", "2026-09-25 18:30"),
+            ("maintenant + 20 minutes", "2026-09-25 18:50"),
+            ("dans environ 2 heures", "2026-09-25 20:30"),
+            ("mercredi de la semaine prochaine", "2026-09-30"),
+            ("le premier octobre", "2026-10-01"),
+            ("le vingt-neuf septembre", "2026-09-29"),
+            ("dans 3 jours à 10h", "2026-09-28 10:00"),
+            ("il y a 2 jours", "!"),
+            ("hier soir", "!"),
+            ("le 31 septembre", "!"),
+            ("début de la semaine prochaine", "2026-09-28 00:00/2026-09-30 00:00"),
+            ("v2.0.1 vendredi prochain", "2026-10-02"),
+        ],
+    },
+    {
+        "tz": "Europe/Vienna",
+        "now": "2026-11-30T07:45:00",  # Monday, CET (+01:00)
+        "cat": "heldout5-de",
+        "cases": [
+            ("um 10:20:45", "2026-11-30 10:20:45"),
+            ("am 03.12.2026 um 15 Uhr", "2026-12-03 15:00"),
+            ("Do., 03.12.2026, 09:00", "2026-12-03 09:00"),
+            ("Mi., 03.12.2026", "!"),
+            ("von 22 bis 2 Uhr", "2026-11-30 22:00/2026-12-01 02:00"),
+            ("um 9 Uhr abends", "2026-11-30 21:00"),
+            ("morgen um 3 Uhr nachmittags", "2026-12-01 15:00"),
+            ("in 2 Stunden und 10 Minuten", "2026-11-30 09:55"),
+            ("jetzt", "2026-11-30 07:45"),
+            ("jetzt + 25 Minuten", "2026-11-30 08:10"),
+            ("in etwa 4 Stunden", "2026-11-30 11:45"),
+            ("Dienstag nächster Woche", "2026-12-08"),
+            ("am ersten Dezember", "2026-12-01"),
+            ("halb zehn", "2026-11-30 09:30"),
+            ("Anfang nächster Woche", "2026-12-07 00:00/2026-12-09 00:00"),
+            ("in 3 Tagen um 14 Uhr", "2026-12-03 14:00"),
+            ("vor 2 Stunden", "!"),
+            ("gestern", "!"),
+            ("am 31.11.", "!"),
+            ("Version 4.2.0 am Freitag", "2026-12-04"),
+            ("Raum 12 morgen um 10", "2026-12-01 10:00"),
+        ],
+    },
+    {
+        "tz": "America/Sao_Paulo",
+        "now": "2026-07-14T13:00:00",  # Tuesday (-03:00); day first
+        "cat": "heldout5-pt",
+        "cases": [
+            ("às 15:45:10", "2026-07-14 15:45:10"),
+            ("20/07/2026 às 10h", "2026-07-20 10:00"),
+            ("segunda-feira, 20 de julho de 2026", "2026-07-20"),
+            ("terça-feira, 20 de julho de 2026", "!"),
+            ("das 22h às 2h", "2026-07-14 22:00/2026-07-15 02:00"),
+            ("às 8 da noite", "2026-07-14 20:00"),
+            ("amanhã às 4 da tarde", "2026-07-15 16:00"),
+            ("daqui a 1 hora e 30 minutos", "2026-07-14 14:30"),
+            ("agora", "2026-07-14 13:00"),
+            ("agora + 10 minutos", "2026-07-14 13:10"),
+            ("em cerca de 2 horas", "2026-07-14 15:00"),
+            ("quarta-feira da próxima semana", "2026-07-22"),
+            ("primeiro de agosto", "2026-08-01"),
+            ("no início da próxima semana", "2026-07-20 00:00/2026-07-22 00:00"),
+            ("em 5 dias às 9h", "2026-07-19 09:00"),
+            ("há 2 dias", "!"),
+            ("ontem", "!"),
+            ("30 de fevereiro", "!"),
+            ("versão 1.2.3 na sexta", "2026-07-17"),
+            ("às 11 da manhã de quinta", "2026-07-16 11:00"),
+            ("sala 3 amanhã às 9", "2026-07-15 09:00"),
+        ],
+    },
+]
