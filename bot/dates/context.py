@@ -5,7 +5,7 @@ dateparser fallback, so neither imports the other's module for it."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 
 
@@ -16,15 +16,19 @@ class Context:
     user_tz: tzinfo
     now_utc: datetime
     langs: tuple[str, ...]
+    today: date = field(init=False)  # the user's calendar day at now_utc
 
-    @property
-    def today(self) -> date:
-        return self.now_utc.astimezone(self.user_tz).date()
+    def __post_init__(self) -> None:
+        self.today = self.now_utc.astimezone(self.user_tz).date()
 
 
 _CONNECTOR = re.compile(
     r"(?i)(?<![\w@])(?:at|on|for|by|from|around|el|le|am|um|a las|à|às|de|para|pour|für)\s*$"
 )
+
+_GLUE = re.compile(r"[\s,]*")
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.!?])")
+_EMPTY_PARENS = re.compile(r"\s*\(\s*\)")
 
 
 def split_text(text: str, spans: list[tuple[int, int]]) -> tuple[str, str]:
@@ -32,7 +36,7 @@ def split_text(text: str, spans: list[tuple[int, int]]) -> tuple[str, str]:
     spans = sorted(spans)
     merged: list[list[int]] = []
     for s, e in spans:
-        if merged and re.fullmatch(r"[\s,]*", text[merged[-1][1] : s]):
+        if merged and (s <= merged[-1][1] or _GLUE.fullmatch(text, merged[-1][1], s)):
             merged[-1][1] = max(merged[-1][1], e)
         else:
             merged.append([s, e])
@@ -46,6 +50,6 @@ def split_text(text: str, spans: list[tuple[int, int]]) -> tuple[str, str]:
         pos = e
     pieces.append(text[pos:])
     rest = " ".join(" ".join(pieces).split())
-    rest = re.sub(r"\s+([,.!?])", r"\1", rest)
-    rest = re.sub(r"\s*\(\s*\)", "", rest).strip(" ,;-–")  # "(pst)" once the zone is read
+    rest = _SPACE_BEFORE_PUNCT.sub(r"\1", rest)
+    rest = _EMPTY_PARENS.sub("", rest).strip(" ,;-–")  # "(pst)" once the zone is read
     return matched, rest

@@ -156,8 +156,12 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo.from_file(f, key=name)
 
 
+@functools.lru_cache(maxsize=512)
 def resolve_user_zone(name: str) -> str:
-    """Canonical name for the user's zone, or ValueError naming the unknown zone."""
+    """Canonical name for the user's zone, or ValueError naming the unknown zone.
+
+    Cached (a few users' zones, asked for on every parse); an unknown name raises, which
+    is never cached."""
     try:
         return canonical(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -226,10 +230,9 @@ def localize(wall: datetime, tz: tzinfo) -> tuple[datetime, str | None]:
     first = wall.replace(tzinfo=tz, fold=0)
     if not isinstance(tz, ZoneInfo):
         return first, None
+    if wall.replace(tzinfo=tz, fold=1).utcoffset() == first.utcoffset():
+        return first, None  # PEP 495: fold changes the offset only in a gap or an overlap
     back = first.astimezone(UTC).astimezone(tz)
     if back.replace(tzinfo=None) != wall:
         return back, "dst_gap"  # fold=0 in a gap uses the offset before it: moved forward
-    second = wall.replace(tzinfo=tz, fold=1)
-    if second.utcoffset() != first.utcoffset():
-        return first, "dst_overlap"
-    return first, None
+    return first, "dst_overlap"
