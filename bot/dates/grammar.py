@@ -342,8 +342,23 @@ _ZONE_ANY_OFFSET = re.compile(r"(?<![\w])(utc|gmt)\s*([+-])\s*(\d{1,2})(?::?(\d{
 _ZONE_TIME = re.compile(r"(?<![\w])((?:[a-zà-ÿ.]+\s+){0,2}[a-zà-ÿ.]+)\s+time(?![\w])")
 _ZONE_IANA = re.compile(r"(?<![\w/])([a-z]+(?:/[a-z0-9_+-]+){1,2})(?![\w/])")
 _ZONE_ABBR_UPPER = re.compile(r"(?<![\w])([A-Z]{2,4})(?![\w])")
-_ZONE_ABBR_LOWER = re.compile(r"(?<![\w@.])([a-z]{3,4})(?![\w@])")
 _LOWER_IS_A_WORD = {"est", "ist", "wet", "eet", "sgt", "brt", "hkt", "kst", "et", "ct", "mt", "pt"}
+# A lowercase word of 3-4 letters that is an abbreviation and no word in the languages.
+_ZONE_ABBR_LOWER = re.compile(
+    r"(?<![\w@.])("
+    + _alt([a for a in zones.ABBREVIATIONS if 3 <= len(a) <= 4 and a not in _LOWER_IS_A_WORD])
+    + r")(?![\w@])"
+)
+# One to three words right after a clock time, longest first: a zone's name ("new york")
+_WORDS_3_2_1 = tuple(
+    re.compile(rf"((?:[a-zà-ÿ_/'.-]+\s+){{{k - 1}}}[a-zà-ÿ_/'.-]+)") for k in (3, 2, 1)
+)
+_TIME_WORD = re.compile(r"\s+time(?![\w])")
+_UNREAD_BESIDE = re.compile(
+    "every|each|last|previous|past|cada|chaque|tous les|toutes les|jeden|jede|letzten|letzter|"
+    "vergangenen|todos los|todas las|todas as|todos os|último|última|ultimo|ultima|"
+    "pasado|passado|passada|dernier|dernière|derniere"
+)  # a word of _BEFORE_DATE or _AFTER_DATE: without one neither can match
 # A quantifier or "last" right before a date, or "pasado"/"dernier" right after it: the
 # date is recurring or past, and reading it as the next one would be a wrong booking.
 _BEFORE_DATE = re.compile(
@@ -373,8 +388,12 @@ class Scanner:
         self.text = text
         self.pat = patterns(langs)
         self.user_zone = user_zone
-        # Lowercase per character so spans keep their positions.
-        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+        # Lowercase per character so spans keep their positions (str.lower() may lengthen
+        # a character or read a final sigma by its place; ASCII text does neither).
+        if text.isascii():
+            low = text.lower()
+        else:
+            low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
         low = low.replace("’", "'")
         self.work = _NOISE.sub(lambda m: _BLANK * len(m.group(0)), low)
         self.original = self.work  # before any pattern blanks what it read
@@ -426,10 +445,8 @@ class Scanner:
         if m.group(8):
             self._set_zone("UTC")
             return m.end()
-        for k in (3, 2, 1):
-            w = re.match(
-                rf"((?:[a-zà-ÿ_/'.-]+\s+){{{k - 1}}}[a-zà-ÿ_/'.-]+)", self.work[m.start(9) :]
-            )
+        for words in _WORDS_3_2_1:
+            w = words.match(self.work, m.start(9))
             if w is None:
                 continue
             cand = w.group(1).rstrip(".,")
@@ -438,9 +455,9 @@ class Scanner:
             )
             if name:
                 end = m.start(9) + len(cand)
-                tail = re.match(r"\s+time(?![\w])", self.work[end:])
+                tail = _TIME_WORD.match(self.work, end)
                 if tail:
-                    end += tail.end()
+                    end = tail.end()
                 self._set_zone(name)
                 return end
         return pos
@@ -497,6 +514,8 @@ class Scanner:
         m = self.pat.regexes["unread"].search(self.work)
         if m is not None:
             return self.text[m.start() : m.end()]
+        if _UNREAD_BESIDE.search(self.work) is None:
+            return None
         marked = list(self.work)
         for start, end in self.found.spans:
             marked[start:end] = "\x01" * (end - start)
@@ -890,11 +909,12 @@ class Scanner:
 
     def _zones_anywhere(self) -> None:
         w = self.work
-        for m in _ZONE_ANY_OFFSET.finditer(w):
-            self._set_offset(m.group(2), int(m.group(3)), int(m.group(4) or 0))
-            self._take(m.start(), m.end())
+        if "utc" in w or "gmt" in w:
+            for m in _ZONE_ANY_OFFSET.finditer(w):
+                self._set_offset(m.group(2), int(m.group(3)), int(m.group(4) or 0))
+                self._take(m.start(), m.end())
         w = self.work
-        for m in _ZONE_TIME.finditer(w):
+        for m in _ZONE_TIME.finditer(w) if "time" in w else ():
             starts = [x.start() for x in re.finditer(r"\S+", m.group(1))]
             for s0 in starts:
                 start = m.start(1) + s0
@@ -904,7 +924,7 @@ class Scanner:
                     self._set_zone(name)
                     self._take(start, m.end())
                     break
-        for m in _ZONE_IANA.finditer(self.work):
+        for m in _ZONE_IANA.finditer(self.work) if "/" in self.work else ():
             name = self._lookup(m.group(1), allow_city=False)
             if name:
                 self._set_zone(name)
@@ -921,10 +941,8 @@ class Scanner:
         # "3pm tomorrow pst", "(cet)": lowercase, away from the clock. Only abbreviations
         # that are no word in the enabled languages ("est", "ist" are French and German).
         for m in _ZONE_ABBR_LOWER.finditer(self.work):
-            abbr = m.group(1)
-            if abbr in zones.ABBREVIATIONS and abbr not in _LOWER_IS_A_WORD:
-                self._set_zone(zones.abbreviation_zone(abbr, self.user_zone))
-                self._take(m.start(), m.end())
+            self._set_zone(zones.abbreviation_zone(m.group(1), self.user_zone))
+            self._take(m.start(), m.end())
 
 
 def _int(s: str | None) -> int | None:
