@@ -45,11 +45,13 @@ def split_text(text: str, spans: list[tuple[int, int]]) -> tuple[str, str]:
     pos = 0
     for s, e in merged:
         before = text[pos:s]
-        before = _CONNECTOR.sub("", before)
-        pieces.append(before)
+        pieces.append(_CONNECTOR.sub("", before) if before else before)
         pos = e
     pieces.append(text[pos:])
     rest = " ".join(" ".join(pieces).split())
-    rest = _SPACE_BEFORE_PUNCT.sub(r"\1", rest)
-    rest = _EMPTY_PARENS.sub("", rest).strip(" ,;-–")  # "(pst)" once the zone is read
+    if " ," in rest or " ." in rest or " !" in rest or " ?" in rest:  # single spaces now
+        rest = _SPACE_BEFORE_PUNCT.sub(r"\1", rest)
+    if "(" in rest:
+        rest = _EMPTY_PARENS.sub("", rest)
+    rest = rest.strip(" ,;-–")  # "(pst)" once the zone is read
     return matched, rest

@@ -112,7 +112,8 @@ class Patterns:
     regexes: dict[str, re.Pattern[str]]
     ordinal_words: dict[str, int]
     gates: dict[str, re.Pattern[str]]  # gate name -> what the text must contain
-    steps: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...]  # (name, regex, gates)
+    # (regex, its gates, the Scanner method that reads a match), in the order they run
+    steps: tuple[tuple[re.Pattern[str], tuple[str, ...], Callable[..., int | None]], ...]
 
 
 DIGIT = "digit"  # gate: the text holds a digit
@@ -264,6 +265,10 @@ def patterns(langs: tuple[str, ...]) -> Patterns:
         "h": ("h",),
     }
     gate_rx = {k: re.compile(_alt(list(v))) for k, v in gate_words.items()}
+    # Words few phrases hold: one search for any of them first, a word's own gate after.
+    rare = ("ago", "now", "half", "next_week", "end_of_day", "end_of_week", "weekend",
+            "next_month", "midnight", "noon", "n_from", "week", "of_in", "the")  # fmt: skip
+    gate_rx["rare"] = re.compile(_alt([w for k in rare for w in gate_words[k]]))
     gate_rx.update(
         {
             "iso": re.compile(r"\d-\d"),
@@ -279,28 +284,28 @@ def patterns(langs: tuple[str, ...]) -> Patterns:
     )
     gates: dict[str, tuple[str, ...]] = {
         "iso": (DIGIT, "iso"),
-        "ago": ("ago",),
+        "ago": ("rare", "ago"),
         "signed": ("signed",),
         "in_n": ("in",),
-        "n_from": ("n_from",),
-        "week_from": ("week",),
-        "now": ("now",),
+        "n_from": ("rare", "n_from"),
+        "week_from": ("rare", "week"),
+        "now": ("rare", "now"),
         "year_month_day": (DIGIT, "month"),
         "de_weekday": (DIGIT, "dotted"),
         "month_day": ("month",),
         "day_month": ("month",),
         "numeric": (DIGIT, "numeric"),
-        "nth_weekday": ("of_in",),
-        "next_month": ("next_month",),
-        "weekend": ("weekend",),
-        "end_of_week": ("end_of_week",),
-        "end_of_day": ("end_of_day",),
+        "nth_weekday": ("rare", "of_in"),
+        "next_month": ("rare", "next_month"),
+        "weekend": ("rare", "weekend"),
+        "end_of_week": ("rare", "end_of_week"),
+        "end_of_day": ("rare", "end_of_day"),
         "clock_range": (DIGIT, "range"),
         "past_to": (DIGIT, "past_to"),
-        "half": ("half",),
+        "half": ("rare", "half"),
         "ampm": (DIGIT, "ampm"),
-        "midnight": ("midnight",),
-        "noon": ("noon",),
+        "midnight": ("rare", "midnight"),
+        "noon": ("rare", "noon"),
         "at_clock": (DIGIT, "at"),
         "colon": (DIGIT, "colon"),
         "h_clock": (DIGIT, "h"),
@@ -308,13 +313,13 @@ def patterns(langs: tuple[str, ...]) -> Patterns:
         "part": ("part",),
         "day_word": ("day_word",),
         "weekday": ("weekday",),
-        "week_part": ("next_week",),
-        "next_week": ("next_week",),
+        "week_part": ("rare", "next_week"),
+        "next_week": ("rare", "next_week"),
         "ordinal": (DIGIT, "ordinal"),
-        "ordinal_word": ("the",),
+        "ordinal_word": ("rare", "the"),
     }
     order = [k for k in gates if k != "de_weekday" or "de" in langs]
-    steps = tuple((k, compiled[k], gates[k]) for k in order)
+    steps = tuple((compiled[k], gates[k], getattr(Scanner, "_" + k)) for k in order)
     return Patterns(langs, wd, mo, dw, parts, units, compiled, ordinal_words, gate_rx, steps)
 
 
@@ -407,29 +412,20 @@ class Scanner:
         self.work = self.work[:start] + _BLANK * (end - start) + self.work[end:]
         self.found.spans.append((start, end))
 
-    def _each(self, rx: re.Pattern[str], handler: Callable[[re.Match[str]], int | None]) -> None:
-        """Call handler for each match; it returns the end of what it used (None: skip)."""
+    def _each(self, rx: re.Pattern[str], handler: Callable[..., int | None]) -> None:
+        """Call handler(self, match) for each match; it returns the end of what it used
+        (None: skip)."""
         pos = 0
         while True:
             m = rx.search(self.work, pos)
             if m is None:
                 return
-            end = handler(m)
+            end = handler(self, m)
             if end is None:
                 pos = m.start() + 1
                 continue
             self._take(m.start(), end)
             pos = end
-
-    def _passes(self, gates: tuple[str, ...], seen: dict[str, bool]) -> bool:
-        """Whether the text (as written, before any blanking) passes every gate."""
-        for g in gates:
-            ok = seen.get(g)
-            if ok is None:
-                ok = seen[g] = self.pat.gates[g].search(self.original) is not None
-            if not ok:
-                return False
-        return True
 
     def _zone_after(self, pos: int) -> int:
         """Read a zone written right after a clock time; return the new end."""
@@ -495,10 +491,19 @@ class Scanner:
     # -- the scan --------------------------------------------------------------------
     def scan(self) -> Found:
         f = self.found
+        # Gates are searched in the text as written (before any pattern blanks a part of
+        # it), each at most once.
         seen = {DIGIT: self._digits}
-        for name, rx, gates in self.pat.steps:
-            if self._passes(gates, seen):
-                self._each(rx, getattr(self, "_" + name))
+        gate_rx, original = self.pat.gates, self.original
+        for rx, gates, handler in self.pat.steps:
+            for g in gates:
+                ok = seen.get(g)
+                if ok is None:
+                    ok = seen[g] = gate_rx[g].search(original) is not None
+                if not ok:
+                    break
+            else:
+                self._each(rx, handler)
         self._dom_alone()
         self._loose_year()
         self._bare_number_by_day()
