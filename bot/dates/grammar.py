@@ -11,7 +11,7 @@ import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from . import lexicon as lx
 from . import zones
@@ -83,6 +83,28 @@ def _alt(words: list[str]) -> str:
     if not words:
         return r"(?!x)x"  # matches nothing: no word of this kind in the enabled languages
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def _any_of(words: list[str] | tuple[str, ...]) -> str:
+    """A regex that finds whether any of `words` occurs (not which one): the words as a
+    trie ("ma(?:r|y)"), which the regex engine tries several times faster than a flat
+    alternation. A word that another starts with is enough on its own."""
+    if not words:
+        return r"(?!x)x"
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        if "" in node:
+            return ""  # a word ends here: the longer ones add nothing to "any of"
+        branches = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items())]
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return build(trie)
 
 
 def _lang_words(table: dict[str, list[str]], langs: tuple[str, ...]) -> list[str]:
@@ -264,11 +286,11 @@ def patterns(langs: tuple[str, ...]) -> Patterns:
         "clock_word": ("clock",),
         "h": ("h",),
     }
-    gate_rx = {k: re.compile(_alt(list(v))) for k, v in gate_words.items()}
+    gate_rx = {k: re.compile(_any_of(v)) for k, v in gate_words.items()}
     # Words few phrases hold: one search for any of them first, a word's own gate after.
     rare = ("ago", "now", "half", "next_week", "end_of_day", "end_of_week", "weekend",
             "next_month", "midnight", "noon", "n_from", "week", "of_in", "the")  # fmt: skip
-    gate_rx["rare"] = re.compile(_alt([w for k in rare for w in gate_words[k]]))
+    gate_rx["rare"] = re.compile(_any_of([w for k in rare for w in gate_words[k]]))
     gate_rx.update(
         {
             "iso": re.compile(r"\d-\d"),
