@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
+from types import ModuleType
 
 from .help import HELP_TEXT
 from .lexicon import DEFAULT_LANGUAGES
@@ -28,6 +29,7 @@ __all__ = [
 ]
 
 MAX_TEXT = 500
+_resolve: ModuleType | None = None  # bot.dates.resolve, once a phrase has been read
 
 
 _languages_read: tuple[str, tuple[str, ...]] | None = None  # ($DATE_LANGUAGES, its reading)
@@ -58,14 +60,17 @@ def parse_when(
     Raises DateParseError (a ValueError) when there is no date, an impossible one, or an
     unknown zone; its message is fit to show the user.
     """
-    from .resolve import make_context, parse
+    global _resolve
+    if _resolve is None:  # imported on first use: `import bot.dates` stays light
+        from . import resolve
 
+        _resolve = resolve
     if not isinstance(text, str) or not text.strip():
         raise NoDateFound("Please give a date or time, e.g. 'tomorrow at 3pm'.")
     if len(text) > MAX_TEXT:
         raise DateParseError("That text is too long to read a date from.")
-    ctx, _ = make_context(text, tz, now, languages or configured_languages())
-    return parse(text, ctx)
+    ctx, _ = _resolve.make_context(text, tz, now, languages or configured_languages())
+    return _resolve.parse(text, ctx)
 
 
 def warm_up() -> None:

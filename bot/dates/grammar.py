@@ -352,6 +352,8 @@ _NOISE = re.compile(
     r"|(?<![\w])(?:v|ver\.?|version|versión|versão|release|build|rev)\s*:?\s*\d+(?:\.\d+)+"
     r"|[$€£]\s?\d+(?:[.,]\d+)*|\d+(?:[.,]\d+)*\s?(?:%|€|\$|usd|eur)(?![\w])"
 )
+# What every kind of noise above holds at least one of: text without any has no noise.
+_NOISE_GATE = re.compile(r"[<:@#.$€£%]|room|salle|sala|raum|zimmer|usd|eur")
 _ZONE_AFTER = re.compile(
     r"\s*(?:in\s+|,\s*)?(?:(utc|gmt)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?(?!\d)"
     r"|([+-])(\d{2}):?(\d{2})(?!\d)|(z)(?![\w])|([a-zà-ÿ][a-zà-ÿ_/'. -]{1,40}))"
@@ -365,6 +367,11 @@ _DOM_ALONE = re.compile(
     r"(?![\d:/]|\s*(?:h\d|h(?!\w)|uhr|a\.?m(?!\w)|p\.?m(?!\w)|[.:]\d|o'?clock))"
 )
 _UPPER_ONLY = {"et", "ist", "la"}
+_ORDINAL_SUFFIX = re.compile(r"(st|nd|rd|th)(?!\w)")
+_ARTICLE_BEFORE_DAY = re.compile(r",?\s+(?:the|le|el|den|dia)\s")
+_LOOSE_YEAR = re.compile(r"(?<![\w\x00:/.,+-])(\d{4})(?![\w:/]|\.\d)")
+_BARE_HOUR_RANGE = re.compile(r"(?<![\w\x00:/.,+-])(\d{1,2})\s*[-–]\s*(\d{1,2})(?![\w:/]|[.-]\d)")
+_BARE_NUMBER = re.compile(r"(?<![\w\x00:/.,+-])(\d{1,4})(?:\.(\d{2}))?(?![\w:/]|\.\d)")
 _ZONE_ANY_OFFSET = re.compile(r"(?<![\w])(utc|gmt)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?(?!\d)")
 _ZONE_TIME = re.compile(r"(?<![\w])((?:[a-zà-ÿ.]+\s+){0,2}[a-zà-ÿ.]+)\s+time(?![\w])")
 _ZONE_IANA = re.compile(r"(?<![\w/])([a-z]+(?:/[a-z0-9_+-]+){1,2})(?![\w/])")
@@ -421,8 +428,11 @@ class Scanner:
             low = text.lower()
         else:
             low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+        self._upper = low != text  # some letter is uppercase (a zone abbreviation may be)
         low = low.replace("’", "'")
-        self.work = _NOISE.sub(lambda m: _BLANK * len(m.group(0)), low)
+        if _NOISE_GATE.search(low):
+            low = _NOISE.sub(lambda m: _BLANK * len(m.group(0)), low)
+        self.work = low
         self.original = self.work  # before any pattern blanks what it read
         self.found = Found()
         self._digits = _ANY_DIGIT.search(self.work) is not None
@@ -670,7 +680,7 @@ class Scanner:
         undated = [d for d in f.days if d.kind == "date" and d.value[2] is None]
         if not (f.clocks and len(undated) == 1):
             return
-        for m in re.finditer(r"(?<![\w\x00:/.,+-])(\d{4})(?![\w:/]|\.\d)", self.work):
+        for m in _LOOSE_YEAR.finditer(self.work):
             before = self.work[: m.start()].rstrip(" ,")
             if not before.endswith(_BLANK):
                 continue
@@ -791,7 +801,7 @@ class Scanner:
     def _at_clock(self, m: re.Match[str]) -> int | None:
         h, sep, mi, sec, suffix = m.group(1), m.group(2), m.group(3), m.group(4), m.group(5)
         after = self.work[m.end() : m.end() + 12]
-        if re.match(r"(st|nd|rd|th)(?!\w)", after) and suffix is None:
+        if _ORDINAL_SUFFIX.match(after) and suffix is None:
             return None  # "at 3rd", "à 15 de..." handled elsewhere
         if int(h) > 29 and mi is None and suffix is None:
             return None  # "at 42 Main St" is an address, not a time
@@ -802,7 +812,7 @@ class Scanner:
 
     def _colon(self, m: re.Match[str]) -> int:
         c = self._clock(m.group(1), m.group(2), None, m.group(3))
-        if re.search(r"(uhr|h)$", m.group(0)):
+        if m.group(0).endswith(("uhr", "h")):
             c.literal = True
         return self._add_clock(c, m.end())
 
@@ -853,7 +863,7 @@ class Scanner:
             marked = dom.group(0).strip(" ,")[-1:].isalpha() or dom.group(0).endswith(
                 (".", "º", "ª")
             )
-            marked = marked or bool(re.match(r",?\s+(?:the|le|el|den|dia)\s", dom.group(0)))
+            marked = marked or bool(_ARTICLE_BEFORE_DAY.match(dom.group(0)))
             if n > 12 or marked:
                 self.found.days.append(DaySpec("dom", (n,)))
             else:  # "friday 10": an hour unless a clock time is written elsewhere
@@ -874,6 +884,8 @@ class Scanner:
 
     def _dom_alone(self) -> None:
         """ "el 15", "dia 15", "le 15": a day of the month named with an article."""
+        if not self._digits:
+            return
         for m in _DOM_ALONE.finditer(self.work):
             self.found.days.append(DaySpec("dom", (int(m.group(1)),)))
             self._take(m.start(), m.end())
@@ -889,9 +901,7 @@ class Scanner:
         if f.clocks or f.clock_range or not (f.days or f.calendar or f.parts):
             return
         # "9-5 tomorrow": a range of bare hours right beside a day
-        for m in re.finditer(
-            r"(?<![\w\x00:/.,+-])(\d{1,2})\s*[-–]\s*(\d{1,2})(?![\w:/]|[.-]\d)", self.work
-        ):
+        for m in _BARE_HOUR_RANGE.finditer(self.work):
             before = self.work[: m.start()].rstrip(" ")
             after = self.work[m.end() :].lstrip(" ")
             if not (before.endswith(_BLANK) or after.startswith(_BLANK)):
@@ -904,9 +914,7 @@ class Scanner:
             )
             self._take(m.start(), m.end())
             return
-        for m in re.finditer(
-            r"(?<![\w\x00:/.,+-])(\d{1,4})(?:\.(\d{2}))?(?![\w:/]|\.\d)", self.work
-        ):
+        for m in _BARE_NUMBER.finditer(self.work):
             before = self.work[: m.start()].rstrip(" ")
             after = self.work[m.end() :].lstrip(" ")
             touches = before.endswith(_BLANK) or after.startswith(_BLANK)
@@ -958,7 +966,7 @@ class Scanner:
                 self._take(m.start(), m.end())
         if self.found.empty():
             return
-        for m in _ZONE_ABBR_UPPER.finditer(self.text):
+        for m in _ZONE_ABBR_UPPER.finditer(self.text) if self._upper else ():
             if self.work[m.start() : m.end()] != m.group(1).lower():
                 continue
             abbr = m.group(1).lower()

@@ -120,4 +120,8 @@ def _touches(work: str, start: int, end: int, read: list[tuple[int, int]]) -> bo
 def _beside_a_number(work: str, start: int, end: int) -> bool:
     before = work[max(0, start - 4) : start]
     after = work[end : end + 4]
-    return bool(re.search(r"\d[\s,.]*$", before) or re.match(r"[\s,.]*\d", after))
+    return bool(_NUMBER_BEFORE.search(before) or _NUMBER_AFTER.match(after))
+
+
+_NUMBER_BEFORE = re.compile(r"\d[\s,.]*$")
+_NUMBER_AFTER = re.compile(r"[\s,.]*\d")

@@ -16,6 +16,7 @@ from .grammar import Clock, DaySpec, Found, Scanner
 from .model import DateParseError, Granularity, ParsedWhen
 
 T = TypeVar("T")
+_GRAMMAR_LANGUAGES = frozenset(lx.DEFAULT_LANGUAGES)  # fallback.GRAMMAR_LANGUAGES
 PART_HOURS = {"morning": (8, 12), "afternoon": (12, 17), "evening": (17, 21)}
 MAX_YEARS_AHEAD = 100  # farther than this is a typo or a test of the bot, never a meeting
 TOO_FAR = "That date is too far away; please give a date within the next 100 years."
@@ -58,42 +59,46 @@ def parse(text: str, ctx: Context) -> ParsedWhen:
             f"I could not read {unread.strip()!r} as part of a date; please give the day, "
             "e.g. 'friday 3pm' or 'july 7'."
         )
+    work = scanner.work  # what the grammar read is blanked in it
     if not (found.days or found.calendar or found.elapsed or found.week_range or found.period):
-        _date_in_leftover(text, scanner.work, found, ctx)
-    _refuse_unread(text, scanner.work, found.spans, ctx.langs)
+        work = _date_in_leftover(text, work, found, ctx)
+    _refuse_unread(text, work, found.spans, ctx.langs)
     return Resolver(ctx, found).resolve()
 
 
 def _refuse_unread(
     text: str, work: str, spans: list[tuple[int, int]], langs: tuple[str, ...]
 ) -> None:
-    """Every date-like token must be part of the reading (leftover.py): else refuse, naming it."""
-    chars = list(work)
-    for start, end in spans:
-        chars[start:end] = leftover.BLANK * (end - start)
-    token = leftover.first_unread(text, "".join(chars), langs, spans)
+    """Every date-like token must be part of the reading (leftover.py): else refuse, naming
+    it. `work`: the text with every span read (`spans`) blanked."""
+    token = leftover.first_unread(text, work, langs, spans)
     if token is not None:
         raise leftover.refusal(token)
 
 
-def _date_in_leftover(text: str, work: str, found: Found, ctx: Context) -> None:
+_DIGIT = re.compile(r"\d")
+
+
+def _date_in_leftover(text: str, work: str, found: Found, ctx: Context) -> str:
     """A time was found but no day: make sure no date the grammar cannot read is left over.
 
-    Otherwise "2 gennaio alle 15:00" would quietly become today at 15:00.
+    Otherwise "2 gennaio alle 15:00" would quietly become today at 15:00. Returns `work`
+    with the date found there (if any) blanked too.
     """
-    from .fallback import GRAMMAR_LANGUAGES, date_in
+    foreign = not set(ctx.langs) <= _GRAMMAR_LANGUAGES
+    if not (foreign or _DIGIT.search(work)):
+        return work
+    from .fallback import date_in
 
-    foreign = not set(ctx.langs) <= set(GRAMMAR_LANGUAGES)
     leftover = "".join(" " if w == "\x00" else c for c, w in zip(text, work, strict=True))
-    if not (foreign or re.search(r"\d", work.replace("\x00", ""))):
-        return
     hit = date_in(leftover, ctx, need_digit=not foreign)
     if hit is None:
-        return
+        return work
     (start, end), day = hit
     found.days.append(DaySpec("iso", (day.year, day.month, day.day)))
     found.spans.append((start, end))
     found.notes.append("read_by_dateparser")
+    return work[:start] + "\x00" * (end - start) + work[end:]
 
 
 class Resolver:
