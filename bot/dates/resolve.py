@@ -307,6 +307,8 @@ class Resolver:
 
     def _weekday_agrees(self, days: list[DaySpec]) -> list[DaySpec]:
         """'Tue Jan 14': a weekday beside a date must name that date's weekday; keep the date."""
+        if len(days) != 2:
+            return days
         wds = [d for d in days if d.kind == "weekday" and d.value[1] in ("bare", "this", "next")]
         dated = [d for d in days if d.kind in ("date", "dom", "numeric", "iso")]
         if len(wds) != 1 or len(dated) != 1 or len(days) != 2:
