@@ -11,10 +11,11 @@ import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from . import lexicon as lx
 from . import zones
+from .finder import finder as _finder
 from .model import DateParseError
 
 _BLANK = "\x00"
@@ -85,46 +86,6 @@ def _alt(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
-def _any_of(words: list[str] | tuple[str, ...]) -> str:
-    """A regex that finds whether any of `words` occurs (not which one): the words as a
-    trie ("ma(?:r|y)"), which the regex engine tries several times faster than a flat
-    alternation. A word that another starts with is enough on its own."""
-    if not words:
-        return r"(?!x)x"
-    trie: dict[str, Any] = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict[str, Any]) -> str:
-        if "" in node:
-            return ""  # a word ends here: the longer ones add nothing to "any of"
-        branches = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items())]
-        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-
-    return build(trie)
-
-
-def _finder(words: tuple[str, ...]) -> Callable[[str], object]:
-    """A test whether any of `words` occurs in a text: `in` for up to four words (faster
-    than any regex), a trie-shaped regex beyond."""
-    if len(words) == 1:
-        (a,) = words
-        return lambda s: a in s
-    if len(words) == 2:
-        a, b = words
-        return lambda s: a in s or b in s
-    if len(words) == 3:
-        a, b, c = words
-        return lambda s: a in s or b in s or c in s
-    if len(words) == 4:
-        a, b, c, d = words
-        return lambda s: a in s or b in s or c in s or d in s
-    return re.compile(_any_of(words)).search
-
-
 def _lang_words(table: dict[str, list[str]], langs: tuple[str, ...]) -> list[str]:
     return [w for lang in langs for w in table.get(lang, [])]
 
@@ -154,6 +115,7 @@ class Patterns:
     gates: dict[str, Callable[[str], object]]  # gate name -> test: truthy when it passes
     # (regex, its gates, the Scanner method that reads a match), in the order they run
     steps: tuple[tuple[re.Pattern[str], tuple[str, ...], Callable[..., int | None]], ...]
+    unread_gate: Callable[[str], object]  # a word every match of regexes["unread"] holds
 
 
 DIGIT = "digit"  # gate: the text holds a digit
@@ -354,7 +316,14 @@ def patterns(langs: tuple[str, ...]) -> Patterns:
     }
     order = [k for k in gates if k != "de_weekday" or "de" in langs]
     steps = tuple((compiled[k], gates[k], getattr(Scanner, "_" + k)) for k in order)
-    return Patterns(langs, wd, mo, dw, parts, units, compiled, ordinal_words, gate_rx, steps)
+    unread_gate = _finder(
+        tuple(
+            _lang_words(lx.PERIOD_WORDS, langs) + lx.UNREAD_ALONE + _lang_words(lx.WEEKEND, langs)
+        )
+    )
+    return Patterns(
+        langs, wd, mo, dw, parts, units, compiled, ordinal_words, gate_rx, steps, unread_gate
+    )
 
 
 _NOISE = re.compile(
@@ -374,6 +343,7 @@ _DOM_AFTER = re.compile(
     r",?\s+(?:the\s+|le\s+|el\s+|den\s+|dia\s+)?(\d{1,2})(?:st|nd|rd|th|º|ª|er|\.)?"
     r"(?![\d:/]|\s*[-–]\s*\d|\s*(?:h\d|h(?!\w)|uhr|a\.?m(?!\w)|p\.?m(?!\w)|[.:]\d|o'?clock))"
 )
+_HAS_DOM_ARTICLE = _finder(("el", "le", "dia", "día", "den", "am"))
 _DOM_ALONE = re.compile(
     r"(?<![\w@])(?:el|le|dia|día|den|am)\s+(\d{1,2})(?:º|ª|er|\.)?"
     r"(?![\d:/]|\s*(?:h\d|h(?!\w)|uhr|a\.?m(?!\w)|p\.?m(?!\w)|[.:]\d|o'?clock))"
@@ -394,6 +364,9 @@ _ZONE_ABBR_LOWER = re.compile(
     r"(?<![\w@.])("
     + _alt([a for a in zones.ABBREVIATIONS if 3 <= len(a) <= 4 and a not in _LOWER_IS_A_WORD])
     + r")(?![\w@])"
+)
+_HAS_ABBR_LOWER = _finder(
+    tuple(a for a in zones.ABBREVIATIONS if 3 <= len(a) <= 4 and a not in _LOWER_IS_A_WORD)
 )
 # One to three words right after a clock time, longest first: a zone's name ("new york")
 _WORDS_3_2_1 = tuple(
@@ -560,7 +533,11 @@ class Scanner:
         The grammar read something else in the text; answering from that part alone
         would be a guess ("first monday of next month" is not "monday").
         """
-        m = self.pat.regexes["unread"].search(self.work)
+        m = (
+            self.pat.regexes["unread"].search(self.work)
+            if self.pat.unread_gate(self.work)
+            else None
+        )
         if m is not None:
             return self.text[m.start() : m.end()]
         if _UNREAD_BESIDE.search(self.work) is None:
@@ -898,7 +875,7 @@ class Scanner:
         """ "el 15", "dia 15", "le 15": a day of the month named with an article."""
         if not self._digits:
             return
-        for m in _DOM_ALONE.finditer(self.work):
+        for m in _DOM_ALONE.finditer(self.work) if _HAS_DOM_ARTICLE(self.work) else ():
             self.found.days.append(DaySpec("dom", (int(m.group(1)),)))
             self._take(m.start(), m.end())
 
@@ -987,7 +964,7 @@ class Scanner:
                 self._take(m.start(), m.end())
         # "3pm tomorrow pst", "(cet)": lowercase, away from the clock. Only abbreviations
         # that are no word in the enabled languages ("est", "ist" are French and German).
-        for m in _ZONE_ABBR_LOWER.finditer(self.work):
+        for m in _ZONE_ABBR_LOWER.finditer(self.work) if _HAS_ABBR_LOWER(self.work) else ():
             self._set_zone(zones.abbreviation_zone(m.group(1), self.user_zone))
             self._take(m.start(), m.end())
 

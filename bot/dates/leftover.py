@@ -19,11 +19,13 @@ import functools
 import re
 
 from . import lexicon as lx
+from .finder import finder
 from .model import DateParseError
 
 BLANK = "\x00"
 
-_SHAPES = re.compile(
+# Two kinds of shape: with digits (only looked for while a digit is left), and words.
+_DIGIT_SHAPES = re.compile(
     r"(?<![\w.:/-])(?:"
     r"\d{1,2}:\d{2}(?::\d{2})?"  # a clock
     r"|\d{1,2}\.\d{2}(?![\d.])"  # a clock written with a dot ("14.30")
@@ -33,12 +35,16 @@ _SHAPES = re.compile(
     r"|\d{1,2}\s*(?:a\.?\s?m\.?|p\.?\s?m\.?)(?![\w])"  # 3pm, 3 p.m.
     r"|\d{1,2}(?:st|nd|rd|th)"  # 5th
     r")(?![\w/:])"
-    r"|(?<![\w])[ap]\.m\.(?![\w])"
+)
+_WORD_SHAPES = re.compile(
+    r"(?<![\w])[ap]\.m\.(?![\w])"
     r"|(?<![\w])(?:first|second|third|fourth|fifth|last)(?=\s*\x00)"  # "second thursday"
     r"|(?<![\w])the\s+(?:\w+-)?(?:first|second|third|\w+th)\s+of(?![\w])"  # "the twelfth of"
     r"|(?<![\w/])(?:africa|america|antarctica|asia|atlantic|australia|europe|indian|pacific|etc)"
     r"/[\w+-]+"
 )
+_HAS_WORD_SHAPE = finder((".m.", "first", "second", "third", "fourth", "fifth", "last", "the", "/"))
+_DIGIT = re.compile(r"\d")
 # Month names of languages not read here: a date the grammar cannot read, never noise
 # ("2 gennaio alle 15:00" is not today at 15:00).
 _FOREIGN_MONTHS = {
@@ -87,10 +93,15 @@ def first_unread(
 
     `read`: the spans read as the date. A bare number right beside one of them ("3 in the
     afternoon tomorrow 4:45") was meant as part of the date, so it counts too."""
-    m = _SHAPES.search(work)
+    digits = _DIGIT.search(work) is not None
+    m = _DIGIT_SHAPES.search(work) if digits else None
+    if _HAS_WORD_SHAPE(work):
+        w = _WORD_SHAPES.search(work)
+        if w is not None and (m is None or w.start() < m.start()):
+            m = w  # the leftmost of the two (one starts with a digit, the other never)
     if m is not None:
         return text[m.start() : m.end()]
-    for b in _BARE.finditer(work):
+    for b in _BARE.finditer(work) if digits else ():
         if _touches(work, b.start(), b.end(), read or []):
             return text[b.start() : b.end()]
     strong, weak = _words(langs)
