@@ -349,6 +349,10 @@ _DOM_ALONE = re.compile(
     r"(?![\d:/]|\s*(?:h\d|h(?!\w)|uhr|a\.?m(?!\w)|p\.?m(?!\w)|[.:]\d|o'?clock))"
 )
 _UPPER_ONLY = {"et", "ist", "la"}
+_FRACTION = re.compile(
+    r"\s+(?:(y|et|e)\s+(media|demie|meia|cuarto|quart)|(menos|moins)\s+(?:le\s+)?(cuarto|quart))"
+    r"(?![\w])"
+)
 _ORDINAL_SUFFIX = re.compile(r"(st|nd|rd|th)(?!\w)")
 _ARTICLE_BEFORE_DAY = re.compile(r",?\s+(?:the|le|el|den|dia)\s")
 _LOOSE_YEAR = re.compile(r"(?<![\w\x00:/.,+-])(\d{4})(?![\w:/]|\.\d)")
@@ -760,6 +764,19 @@ class Scanner:
         return self._zone_after(m.end())
 
     def _add_clock(self, c: Clock, end: int) -> int:
+        frac = _FRACTION.match(self.work, end)
+        if frac is not None and c.special is None and c.minute == 0 and not c.minus:
+            # "a las 7 y media" is 7:30, "a las 8 menos cuarto" 7:45: never the bare hour
+            minutes = lx.CLOCK_FRACTIONS[frac.group(2) or frac.group(4)]
+            if frac.group(1):
+                c.minute = minutes
+            elif minutes == 15:
+                c.minus = 15
+            else:
+                raise DateParseError(
+                    f"Please write {frac.group(0).strip()!r} as a time, e.g. 7:30."
+                )
+            end = frac.end()
         self.found.clocks.append(c)
         return self._zone_after(end)
 

@@ -38,12 +38,18 @@ _DIGIT_SHAPES = re.compile(
 )
 _WORD_SHAPES = re.compile(
     r"(?<![\w])[ap]\.m\.(?![\w])"
+    r"|(?<![\w])(?:y|et|e|menos|moins)\s+(?:le\s+)?(?:media|demie|meia|cuarto|quart)(?![\w])"
     r"|(?<![\w])(?:first|second|third|fourth|fifth|last)(?=\s*\x00)"  # "second thursday"
     r"|(?<![\w])the\s+(?:\w+-)?(?:first|second|third|\w+th)\s+of(?![\w])"  # "the twelfth of"
     r"|(?<![\w/])(?:africa|america|antarctica|asia|atlantic|australia|europe|indian|pacific|etc)"
     r"/[\w+-]+"
 )
-_HAS_WORD_SHAPE = finder((".m.", "first", "second", "third", "fourth", "fifth", "last", "the", "/"))
+_HAS_WORD_SHAPE = finder(
+    (
+        *(".m.", "first", "second", "third", "fourth", "fifth", "last", "the", "/"),
+        *("media", "demie", "meia", "cuarto", "quart"),  # "y media" left unread
+    )
+)
 _DIGIT = re.compile(r"\d")
 # Month names of languages not read here: a date the grammar cannot read, never noise
 # ("2 gennaio alle 15:00" is not today at 15:00).

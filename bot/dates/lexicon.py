@@ -264,6 +264,42 @@ ORDINAL_WORDS_OTHER: dict[str, dict[str, int]] = {
     "de": {"ersten": 1, "erste": 1, "erster": 1},
     "pt": {"primeiro": 1},
 }
+# Days of the month as cardinal numbers in words, read only right before a month ("el
+# veinte de junio", "le vingt-neuf septembre", "vinte de julho"). Left out: French "un"
+# and Portuguese "um" (articles there) and Spanish "once" (English "once March is over").
+_ES_CARDINALS = [
+    "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez", "",
+    "doce", "trece", "catorce", "quince", "dieciséis", "diecisiete", "dieciocho",
+    "diecinueve", "veinte", "veintiuno", "veintidós", "veintitrés", "veinticuatro",
+    "veinticinco", "veintiséis", "veintisiete", "veintiocho", "veintinueve", "treinta",
+]  # fmt: skip
+_FR_CARDINALS = [
+    "", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze",
+    "douze", "treize", "quatorze", "quinze", "seize", "dix-sept", "dix-huit", "dix-neuf",
+    "vingt", "vingt et un", "vingt-deux", "vingt-trois", "vingt-quatre", "vingt-cinq",
+    "vingt-six", "vingt-sept", "vingt-huit", "vingt-neuf", "trente",
+]  # fmt: skip
+_PT_CARDINALS = [
+    "", "dois", "três", "quatro", "cinco", "seis", "sete", "oito", "nove", "dez", "onze",
+    "doze", "treze", "catorze", "quinze", "dezesseis", "dezessete", "dezoito", "dezenove",
+    "vinte", "vinte e um", "vinte e dois", "vinte e três", "vinte e quatro", "vinte e cinco",
+    "vinte e seis", "vinte e sete", "vinte e oito", "vinte e nove", "trinta",
+]  # fmt: skip
+for _lang, _words in (("es", _ES_CARDINALS), ("fr", _FR_CARDINALS), ("pt", _PT_CARDINALS)):
+    for _i, _w in enumerate(_words):
+        if _w:  # "": left out
+            ORDINAL_WORDS_OTHER[_lang][_w] = _i + 1
+            _plain = _w.replace("é", "e").replace("ó", "o").replace("ê", "e")
+            ORDINAL_WORDS_OTHER[_lang].setdefault(_plain, _i + 1)  # written without accents
+ORDINAL_WORDS_OTHER["es"]["treinta y uno"] = 31
+ORDINAL_WORDS_OTHER["fr"]["trente et un"] = 31
+ORDINAL_WORDS_OTHER["pt"].update({"trinta e um": 31, "quatorze": 14, "dezasseis": 16,
+                                  "dezassete": 17, "dezanove": 19})  # fmt: skip
+
+# Half and quarter hours after a clock time ("a las 7 y media", "à 8 heures et quart",
+# "às 7 e meia", "a las 8 menos cuarto"): minutes after, or before, the hour.
+CLOCK_FRACTIONS = {"media": 30, "demie": 30, "meia": 30, "cuarto": 15, "quart": 15}
+
 # German two-letter weekdays, read only right before a numeric date ("Do 13.05.").
 WEEKDAY_ABBR_DE = {"mo": 0, "di": 1, "mi": 2, "do": 3, "fr": 4, "sa": 5, "so": 6}
 

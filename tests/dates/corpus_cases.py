@@ -808,8 +808,32 @@ R = {
     ],
 }
 
+# R2: what the fifth held-out set found (same moment as R): half and quarter hours after
+# a clock time, days of the month as cardinal words.
+R2 = {
+    "tz": NY,
+    "now": "2025-06-11T10:15:00",
+    "cat": "issue17",
+    "cases": [
+        ("a las 7 y media de la tarde", "2025-06-11 19:30"),
+        ("mañana a las 8 y cuarto", "2025-06-12 08:15"),
+        ("a las 9 menos cuarto de la noche", "2025-06-11 20:45"),
+        ("à 8 heures et quart", "2025-06-12 08:15"),
+        ("demain à 4 heures et demie de l'après-midi", "2025-06-12 16:30"),
+        ("às 7 e meia da noite", "2025-06-11 19:30"),
+        ("a las 7 y media", "!"),
+        ("el veinte de junio", "2025-06-20"),
+        ("el dos de julio a las 10", "2025-07-02 10:00"),
+        ("le vingt-neuf juin", "2025-06-29"),
+        ("le trente et un juillet", "2025-07-31"),
+        ("vinte e cinco de dezembro", "2025-12-25"),
+        ("trinta de junho", "2025-06-30"),
+        ("once march is over, tomorrow at 3pm", "2025-06-12 15:00"),
+    ],
+}
+
 SCENARIOS = [A, A_REL, A_RANGE, A_DATES, A_ZONES, A_REJECT, A_NOISE, A_LANG, A_MORE,
-             B, C, D, E, F, G, H, I_, J, K, L, M, N, O_, P, Q, R]  # fmt: skip
+             B, C, D, E, F, G, H, I_, J, K, L, M, N, O_, P, Q, R, R2]  # fmt: skip
 
 # Held-out phrases, written separately from the ones above (different wording and
 # scenarios); the parser is not tuned against them.
