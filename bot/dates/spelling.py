@@ -16,6 +16,9 @@ from . import lexicon as lx
 _WORD = re.compile(r"(?<![\w@.<|/#:-])[^\W\d_]{7,}(?![\w@/-])")
 
 
+_LETTERS: dict[str, frozenset[str]] = {}  # the letters of each date word
+
+
 @functools.cache
 def _vocabulary(langs: tuple[str, ...]) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
     """(every single date word, targets by first letter) for the enabled languages."""
@@ -27,6 +30,8 @@ def _vocabulary(langs: tuple[str, ...]) -> tuple[frozenset[str], dict[str, tuple
     for w in sorted(words):
         if len(w) >= 7 and w != "yesterday":
             targets.setdefault(w[0], []).append(w)
+    for w in words:
+        _LETTERS.setdefault(w, frozenset(w))
     return frozenset(words), {k: tuple(v) for k, v in targets.items()}
 
 
@@ -58,10 +63,14 @@ def correct(text: str, langs: tuple[str, ...]) -> str:
         low = word.lower()
         if low in known or (low.endswith("s") and low[:-1] in known):
             return word  # a date word already, or its plural ("mondays")
+        letters = set(low)
         for target in targets.get(low[0], ()):
-            if _distance(low, target, 2 if len(target) >= 8 else 1) <= (
-                2 if len(target) >= 8 else 1
-            ):
+            limit = 2 if len(target) >= 8 else 1
+            # Cheap bounds first: each edit changes the length by at most one and brings
+            # in at most one letter the target lacks.
+            if abs(len(low) - len(target)) > limit or len(letters - _LETTERS[target]) > limit:
+                continue
+            if _distance(low, target, limit) <= limit:
                 return target
         return word
 
