@@ -102,6 +102,9 @@ _E = r"(?![\w])"  # word end
 _AMPM = r"(a\.?\s?m\.?|p\.?\s?m\.?)(?![\w])"
 
 
+Step = tuple[re.Pattern[str], tuple[str, ...], Callable[..., int | None]]
+
+
 @dataclass
 class Patterns:
     langs: tuple[str, ...]
@@ -114,8 +117,20 @@ class Patterns:
     ordinal_words: dict[str, int]
     gates: dict[str, Callable[[str], object]]  # gate name -> test: truthy when it passes
     # (regex, its gates, the Scanner method that reads a match), in the order they run
-    steps: tuple[tuple[re.Pattern[str], tuple[str, ...], Callable[..., int | None]], ...]
+    steps: tuple[Step, ...]
     unread_gate: Callable[[str], object]  # a word every match of regexes["unread"] holds
+    first_gates: tuple[str, ...] = ()  # the first gate of every step (DIGIT first)
+    plans: dict[tuple[bool, ...], tuple[Step, ...]] = field(default_factory=dict)
+
+    def plan(self, passed: tuple[bool, ...]) -> tuple[Step, ...]:
+        """The steps whose first gate passed (`passed`: one per first gate), each with its
+        other gates; at most one plan per combination, computed once."""
+        found = self.plans.get(passed)
+        if found is None:
+            ok = {g for g, yes in zip(self.first_gates, passed, strict=True) if yes}
+            found = tuple((rx, gates[1:], h) for rx, gates, h in self.steps if gates[0] in ok)
+            self.plans[passed] = found
+        return found
 
 
 DIGIT = "digit"  # gate: the text holds a digit
@@ -321,9 +336,11 @@ def patterns(langs: tuple[str, ...]) -> Patterns:
             _lang_words(lx.PERIOD_WORDS, langs) + lx.UNREAD_ALONE + _lang_words(lx.WEEKEND, langs)
         )
     )
+    first = tuple(dict.fromkeys([DIGIT] + [gates[k][0] for k in order]))
     return Patterns(
-        langs, wd, mo, dw, parts, units, compiled, ordinal_words, gate_rx, steps, unread_gate
-    )
+        langs, wd, mo, dw, parts, units, compiled, ordinal_words, gate_rx, steps, unread_gate,
+        first,
+    )  # fmt: skip
 
 
 _NOISE = re.compile(
@@ -514,9 +531,11 @@ class Scanner:
         f = self.found
         # Gates are searched in the text as written (before any pattern blanks a part of
         # it), each at most once.
-        seen = {DIGIT: self._digits}
-        gate_rx, original = self.pat.gates, self.original
-        for rx, gates, handler in self.pat.steps:
+        pat, original = self.pat, self.original
+        gate_rx = pat.gates
+        first = [self._digits] + [bool(gate_rx[g](original)) for g in pat.first_gates[1:]]
+        seen: dict[str, bool] = {}
+        for rx, gates, handler in pat.plan(tuple(first)):
             for g in gates:
                 ok = seen.get(g)
                 if ok is None:
