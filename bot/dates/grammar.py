@@ -689,8 +689,10 @@ class Scanner:
     def _loose_year(self) -> None:
         """ "Tue Jan 20 10:00:00 2026": a year written after the clock time of a dated line."""
         f = self.found
+        if not (f.clocks and f.days and self._digits):
+            return
         undated = [d for d in f.days if d.kind == "date" and d.value[2] is None]
-        if not (f.clocks and len(undated) == 1):
+        if len(undated) != 1:
             return
         for m in _LOOSE_YEAR.finditer(self.work):
             before = self.work[: m.start()].rstrip(" ,")

@@ -494,6 +494,8 @@ def _add(d: date, n: int, unit: str) -> date:
 
 
 def _dedupe(items: list[T]) -> list[T]:
+    if len(items) < 2:
+        return list(items)
     out = []
     for x in items:
         if x not in out:

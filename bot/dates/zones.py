@@ -227,10 +227,15 @@ def offset_zone(sign: str, hours: int, minutes: int) -> tuple[str, tzinfo, str]:
 
 def localize(wall: datetime, tz: tzinfo) -> tuple[datetime, str | None]:
     """Attach `tz` to a naive wall time by the DATES.md rule; note 'dst_gap'/'dst_overlap'."""
-    first = wall.replace(tzinfo=tz, fold=0)
-    if not isinstance(tz, ZoneInfo):
-        return first, None
-    if wall.replace(tzinfo=tz, fold=1).utcoffset() == first.utcoffset():
+    if not isinstance(tz, ZoneInfo) or wall.fold:
+        first = wall.replace(tzinfo=tz, fold=0)
+        if not isinstance(tz, ZoneInfo):
+            return first, None
+    else:  # the same as above, without replace()'s keyword parsing (1 us a call)
+        first = datetime.combine(wall.date(), wall.time(), tz)
+    w = wall
+    fold1 = datetime(w.year, w.month, w.day, w.hour, w.minute, w.second, w.microsecond, fold=1)
+    if tz.utcoffset(fold1) == first.utcoffset():
         return first, None  # PEP 495: fold changes the offset only in a gap or an overlap
     back = first.astimezone(UTC).astimezone(tz)
     if back.replace(tzinfo=None) != wall:
