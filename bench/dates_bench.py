@@ -190,18 +190,18 @@ def timed(
     callers: dict[str, Caller], cases: list[dict[str, Any]], rounds: int
 ) -> dict[str, tuple[list[list[float]], list[list[float]]]]:
     """ms per call, {caller: (wall, cpu)}, each [[one per round] per case]: wall clock, and
-    the thread's CPU time read in the same call (time spent waiting for a CPU is not in
-    it). Every caller reads each phrase in turn (first one way, next round the other), so
-    all see the same load; one untimed pass first warms every pattern, zone and cache.
-    The clocks' own cost is subtracted."""
+    the thread's CPU time read around the same call (time spent waiting for a CPU is not in
+    it; its slower clock is read outside the wall interval). Every caller reads each phrase
+    in turn (first one way, next round the other), so all see the same load; one untimed
+    pass first warms every pattern, zone and cache. The clocks' own cost is subtracted."""
     wall_clock, cpu_clock = time.perf_counter_ns, time.thread_time_ns
     for one in callers.values():
         for case in cases:
             one(case)
     wall_cost = cpu_cost = 10**9
     for _ in range(2000):
-        t0, c0 = wall_clock(), cpu_clock()
-        c1, t1 = cpu_clock(), wall_clock()
+        c0, t0 = cpu_clock(), wall_clock()
+        t1, c1 = wall_clock(), cpu_clock()
         wall_cost, cpu_cost = min(wall_cost, t1 - t0), min(cpu_cost, c1 - c0)
     out = {name: ([[] for _ in cases], [[] for _ in cases]) for name in callers}
     order = list(callers.items())
@@ -209,11 +209,11 @@ def timed(
         turn = order if r % 2 == 0 else order[::-1]
         for i, case in enumerate(cases):
             for name, one in turn:
-                t0 = wall_clock()
                 c0 = cpu_clock()
+                t0 = wall_clock()
                 one(case)
-                c1 = cpu_clock()
                 t1 = wall_clock()
+                c1 = cpu_clock()
                 out[name][0][i].append(max(0, t1 - t0 - wall_cost) / 1e6)
                 out[name][1][i].append(max(0, c1 - c0 - cpu_cost) / 1e6)
     return out
