@@ -140,8 +140,10 @@ def reader(module: ModuleType) -> Caller:
 
     def one(case: dict[str, Any]) -> None:
         now = datetime.fromisoformat(case["now"])
-        with contextlib.suppress(Exception):  # refusals, and the old parser's crashes
+        try:  # noqa: SIM105 - cheaper than contextlib.suppress() in a timed call
             parse(case["text"], case["tz"], now).to_json()
+        except Exception:  # refusals, and the old parser's crashes
+            pass
 
     return one
 
