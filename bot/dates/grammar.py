@@ -214,6 +214,10 @@ def patterns(langs: tuple[str, ...]) -> Patterns:
         "colon": _B + r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])(?:\s*(?:o'?clock|uhr|h))?",
         "oclock": _B + r"(\d{1,2})\s*o'?clock" + _E,
         "noon": r"(?<![\w@-])" + rf"(?:(?:{at})\s+)?({_alt(_lang_words(lx.NOON, langs))}){_E}",
+        "noon_range": r"(?<![\w@-])"
+        + rf"(?:(?:{at}|from|between)\s+)?({_alt(_lang_words(lx.NOON, langs))})\s*"
+        + r"(?:-|–|—|to|until|till)\s*(\d{1,2})(?:[:.](\d{2}))?(?![\d:])\s*"
+        + rf"(?:{_AMPM})?",
         "midnight": r"(?<![\w@-])"
         + rf"(?:(?:{at})\s+)?({_alt(_lang_words(lx.MIDNIGHT, langs))}){_E}",
         "part": _B + rf"(?:in\s+the\s+|on\s+)?({_alt(list(parts))}){_E}",
@@ -311,6 +315,7 @@ def patterns(langs: tuple[str, ...]) -> Patterns:
         "weekend": ("rare", "weekend"),
         "end_of_week": ("rare", "end_of_week"),
         "end_of_day": ("rare", "end_of_day"),
+        "noon_range": ("rare", "noon"),
         "clock_range": (DIGIT, "range"),
         "past_to": (DIGIT, "past_to"),
         "half": ("rare", "half"),
@@ -821,6 +826,14 @@ class Scanner:
         if m.group(1).endswith("tonight"):
             self.found.parts.append(("tonight_midnight", 0))
         return self._add_clock(Clock(0, 0, special="midnight"), m.end())
+
+    def _noon_range(self, m: re.Match[str]) -> int:
+        """ "noon-1", "noon to 2pm": a range from 12:00."""
+        if self.found.clock_range is not None:
+            raise DateParseError("The text gives two time ranges; please give one.")
+        end = self._clock(m.group(2), m.group(3), m.group(4))
+        self.found.clock_range = (Clock(12, 0, "pm", special="noon"), end)
+        return self._zone_after(m.end())
 
     def _noon(self, m: re.Match[str]) -> int:
         return self._add_clock(Clock(12, 0, special="noon"), m.end())

@@ -809,7 +809,7 @@ R = {
 }
 
 # R2: what the fifth held-out set found (same moment as R): half and quarter hours after
-# a clock time, days of the month as cardinal words.
+# a clock time, days of the month as cardinal words; and noon as a range start (heldout4).
 R2 = {
     "tz": NY,
     "now": "2025-06-11T10:15:00",
@@ -829,6 +829,9 @@ R2 = {
         ("vinte e cinco de dezembro", "2025-12-25"),
         ("trinta de junho", "2025-06-30"),
         ("once march is over, tomorrow at 3pm", "2025-06-12 15:00"),
+        ("noon-1 tomorrow", "2025-06-12 12:00/2025-06-12 13:00"),
+        ("noon to 2pm friday", "2025-06-13 12:00/2025-06-13 14:00"),
+        ("noon - 1am", "2025-06-11 12:00/2025-06-12 01:00"),
     ],
 }
 
