@@ -433,11 +433,10 @@ class Scanner:
         self.text = text
         self.pat = patterns(langs)
         self.user_zone = user_zone
-        # Lowercase per character so spans keep their positions (str.lower() may lengthen
-        # a character or read a final sigma by its place; ASCII text does neither).
-        if text.isascii():
-            low = text.lower()
-        else:
+        # Lowercase per character so spans keep their positions: str.lower() may lengthen
+        # a character ("İ") or read a capital sigma by its place; then one at a time.
+        low = text.lower()
+        if len(low) != len(text) or "Σ" in text:
             low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
         self._upper = low != text  # some letter is uppercase (a zone abbreviation may be)
         low = low.replace("’", "'")
