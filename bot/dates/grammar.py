@@ -294,6 +294,11 @@ def patterns(langs: tuple[str, ...]) -> Patterns:
     gate_words["rare"] = tuple(w for k in rare for w in gate_words[k])
     gate_rx = {k: _finder(v) for k, v in gate_words.items()}
     gate_rx["ampm"] = re.compile(r"[ap]\.?\s?m").search
+    # Words that also occur inside other words ("to" in "tomorrow", "at" in "saturday"):
+    # the gate asks for what follows them in every match too.
+    gate_rx["past_to"] = re.compile(r"\s(?:past|after|to|before)\s").search
+    gate_rx["at"] = re.compile(rf"(?:{_alt(list(gate_words['at']))})\s+\d").search
+    gate_rx["in"] = re.compile(rf"(?:{_alt(list(gate_words['in']))})\s").search
     gate_rx["range"] = re.compile(
         r"[\dh]\s*(?:[ap]\.?\s?m\.?)?\s*(?:-|–|—|to|until|till|and|a|à|às|bis|e)\s*\d"
     ).search
