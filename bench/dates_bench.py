@@ -33,11 +33,13 @@ interpreter; CLI wall time of `python -m bot parse-date` including interpreter s
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import importlib
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -176,6 +178,7 @@ def before_issue_17() -> ModuleType | None:
             capture_output=True, text=True, check=True,
         ).stdout.split()  # fmt: skip
         folder = Path(tempfile.mkdtemp(prefix="dates-bench-"))
+        atexit.register(shutil.rmtree, folder, True)
         (folder / name).mkdir()
         for path in listing:
             source = subprocess.run(
