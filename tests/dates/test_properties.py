@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.dates import DateParseError, parse_when
+from bot.dates.lexicon import NOW as NOW_WORDS
 
 ZONES = [
     "America/New_York", "America/Los_Angeles", "America/Sao_Paulo", "America/St_Johns",
@@ -106,6 +108,8 @@ def test_resolved_time_is_real_future_and_round_trips(
 
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=40), st.sampled_from(ZONES), NOW)
+@example("NOW", "America/New_York", datetime(2020, 1, 1))  # asked for: the present minute
+@example("nowhere", "America/New_York", datetime(2020, 1, 1))
 def test_arbitrary_text_never_crashes_and_never_means_now(
     text: str, tz: str, now: datetime
 ) -> None:
@@ -115,7 +119,14 @@ def test_arbitrary_text_never_crashes_and_never_means_now(
         return
     assert r.matched.strip(), text  # an answer always points at the words it read
     now_aware = now.replace(tzinfo=ZoneInfo(tz))
-    assert not (r.granularity == "minute" and r.start == now_aware and "in 0" not in text)
+    asked_for_now = "in 0" in text or _says_now(text)
+    assert not (r.granularity == "minute" and r.start == now_aware and not asked_for_now)
+
+
+def _says_now(text: str) -> bool:
+    """'now', 'NOW', 'jetzt'...: DATES.md reads these as the present minute."""
+    folded = text.casefold()
+    return any(re.search(rf"\b{re.escape(w)}\b", folded) for ws in NOW_WORDS.values() for w in ws)
 
 
 VOCAB = [
