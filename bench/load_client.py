@@ -2,20 +2,27 @@
 
     python -m bench.load_client        (started by bench.latency_bench; not run by hand)
 
-It sends ready-made signed requests and times them, so its clock is never held up by
-the Slack stand-in or the sandbox (which serve the bot's Web API and site calls in the
-benchmark's own process). One JSON line in on stdin per burst:
+A closed loop: `concurrency` workers each send a signed `/book` command, wait for the
+app's answer (the ack) and send the next one at once, with no pause, until `count`
+commands have been sent. Each command is signed and given its `trigger_id` the moment
+it leaves, so a trigger's 3 s start when Slack would start them (the stand-in reads the
+send time back from the id: `bench.<monotonic ns>.<n>`).
 
-    {"url": "http://127.0.0.1:PORT/slack/events", "requests": [{"headers": {...}, "body": "..."}]}
+One JSON line in on stdin per round:
 
-one JSON line out on stdout: {"samples": [[sent_at, seconds, status], ...]}, in the order
-of the requests. `sent_at` is `time.monotonic()`, the system-wide monotonic clock on Linux,
-so the benchmark process can compare it with its own timestamps.
+    {"url": "...", "secret": "...", "bodies": ["...trigger_id=@TRIGGER@..."],
+     "concurrency": N}
+
+one JSON line out on stdout: {"samples": [[sent_at, seconds, status, trigger_id], ...]}.
+`sent_at` is `time.monotonic()`, the system-wide monotonic clock on Linux, so the
+benchmark process can compare it with its own timestamps.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import json
 import os
 import subprocess
@@ -28,15 +35,9 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A signed request ready to send (built where the stand-in issued its trigger id)."""
-
-    headers: dict[str, str]
-    body: str
-    trigger_id: str
+#: where the trigger id goes in a command's form-encoded body
+TRIGGER_SLOT = "@TRIGGER@"
+TRIGGER_PREFIX = "bench."
 
 
 @dataclass(frozen=True)
@@ -44,33 +45,64 @@ class Sample:
     sent_at: float  # time.monotonic() just before the request went out
     seconds: float  # until the app's full answer
     status: int
+    trigger_id: str
+
+
+def trigger_sent_at(trigger_id: str) -> float | None:
+    """The monotonic send time a load-generator trigger id carries (None: not one)."""
+    if not trigger_id.startswith(TRIGGER_PREFIX):
+        return None
+    return int(trigger_id.split(".")[1]) / 1e9
+
+
+def signed_headers(secret: str, body: str) -> dict[str, str]:
+    ts = str(int(time.time()))
+    mac = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-slack-request-timestamp": ts,
+        "x-slack-signature": f"v0={mac}",
+    }
 
 
 # -- the load generator process ------------------------------------------------------------
 
 
-async def _send_all(client: httpx.AsyncClient, url: str, requests: list[dict[str, Any]]) -> Any:
-    async def one(req: dict[str, Any]) -> list[float]:
-        sent_at = time.monotonic()
-        start = time.perf_counter()
-        try:
-            resp = await client.post(url, content=req["body"].encode(), headers=req["headers"])
-            status = resp.status_code
-        except httpx.HTTPError:
-            status = 0
-        return [sent_at, time.perf_counter() - start, status]
+async def closed_loop(
+    client: httpx.AsyncClient, url: str, secret: str, bodies: list[str], concurrency: int
+) -> list[list[Any]]:
+    samples: list[list[Any]] = [[] for _ in bodies]
+    pending = iter(range(len(bodies)))
 
-    return await asyncio.gather(*(one(r) for r in requests))
+    async def worker() -> None:
+        for i in pending:  # shared iterator: each worker takes the next command
+            sent_at = time.monotonic()
+            trigger_id = f"{TRIGGER_PREFIX}{time.monotonic_ns()}.{i}"
+            body = bodies[i].replace(TRIGGER_SLOT, trigger_id)
+            start = time.perf_counter()
+            try:
+                resp = await client.post(
+                    url, content=body.encode(), headers=signed_headers(secret, body)
+                )
+                status = resp.status_code
+            except httpx.HTTPError:
+                status = 0
+            samples[i] = [sent_at, time.perf_counter() - start, status, trigger_id]
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return samples
 
 
 async def serve() -> None:
-    """Answer bursts from stdin until it closes; connections are kept alive between bursts."""
+    """Answer rounds from stdin until it closes; connections are kept alive between rounds."""
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
     loop = asyncio.get_running_loop()
     async with httpx.AsyncClient(timeout=60, limits=limits) as client:
         while line := await loop.run_in_executor(None, sys.stdin.readline):
             job = json.loads(line)
-            samples = await _send_all(client, job["url"], job["requests"])
+            samples = await closed_loop(
+                client, job["url"], job["secret"], job["bodies"], int(job["concurrency"])
+            )
             sys.stdout.write(json.dumps({"samples": samples}) + "\n")
             sys.stdout.flush()
 
@@ -79,7 +111,7 @@ async def serve() -> None:
 
 
 class LoadClient:
-    """Starts the load generator process and sends it bursts (one at a time)."""
+    """Starts the load generator process and sends it rounds (one at a time)."""
 
     def __init__(self, cpus: set[int] | None = None) -> None:
         self.proc = subprocess.Popen(
@@ -92,10 +124,10 @@ class LoadClient:
         if cpus:
             os.sched_setaffinity(self.proc.pid, cpus)
 
-    def burst(self, url: str, requests: list[Prepared]) -> list[Sample]:
-        """Send every request at once; returns when all have been answered."""
+    def run(self, url: str, secret: str, bodies: list[str], concurrency: int) -> list[Sample]:
+        """Send every command in a closed loop; returns when all have been answered."""
         assert self.proc.stdin is not None and self.proc.stdout is not None
-        job = {"url": url, "requests": [{"headers": r.headers, "body": r.body} for r in requests]}
+        job = {"url": url, "secret": secret, "bodies": bodies, "concurrency": concurrency}
         self.proc.stdin.write(json.dumps(job) + "\n")
         self.proc.stdin.flush()
         line = self.proc.stdout.readline()
