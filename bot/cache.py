@@ -126,3 +126,36 @@ def _consume(future: asyncio.Future[Any]) -> None:
     """Mark a load's exception as seen when every waiter was cancelled meanwhile."""
     if not future.cancelled():
         future.exception()
+
+
+class SingleFlight(Generic[K, V]):
+    """Concurrent calls for the same key share one load; nothing is kept afterwards.
+
+    For answers that must not be cached (free times change with every booking) but that
+    many requests ask for at the same moment: a caller that arrives while a load for its
+    key is running gets that load's result (or its error) instead of starting another."""
+
+    def __init__(self) -> None:
+        self._loading: dict[K, asyncio.Future[V]] = {}
+        self.loads = 0
+        self.shared = 0
+
+    def __len__(self) -> int:
+        return len(self._loading)
+
+    async def do(self, key: K, loader: Callable[[], Awaitable[V]]) -> V:
+        future = self._loading.get(key)
+        if future is None:
+            self.loads += 1
+            future = asyncio.ensure_future(self._load(key, loader))
+            self._loading[key] = future
+            future.add_done_callback(_consume)
+        else:
+            self.shared += 1
+        return await asyncio.shield(future)
+
+    async def _load(self, key: K, loader: Callable[[], Awaitable[V]]) -> V:
+        try:
+            return await loader()
+        finally:
+            self._loading.pop(key, None)

@@ -49,6 +49,16 @@ def log_options(env: Mapping[str, str]) -> tuple[int, str]:
     return logging.getLevelName(level_name), fmt
 
 
+def access_log_option(env: Mapping[str, str]) -> bool:
+    """LOG_ACCESS: 1/true/yes/on writes uvicorn's access log; default off."""
+    raw = (env.get("LOG_ACCESS") or "0").strip().lower()
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off", ""}:
+        return False
+    raise LogSettingError("LOG_ACCESS", f"must be 1 or 0, got {raw!r}")
+
+
 class _RequestTag(logging.Filter):
     """Adds `request_id` (None outside a request) and `request_tag` (" [id]" or "")."""
 
@@ -78,13 +88,17 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_logging(
-    env: Mapping[str, str], *, stream: TextIO | None = None, uvicorn_access: bool = True
+    env: Mapping[str, str], *, stream: TextIO | None = None, uvicorn_access: bool | None = None
 ) -> None:
-    """Set up the root logger from LOG_LEVEL/LOG_FORMAT (raises LogSettingError).
+    """Set up the root logger from LOG_LEVEL/LOG_FORMAT/LOG_ACCESS (raises LogSettingError).
 
     uvicorn's own loggers are routed through the same handler, so with json every line
-    of the process is JSON, access log included."""
+    of the process is JSON, access log included. The access log (a line per HTTP
+    request, all of them POST /slack/events) is off unless LOG_ACCESS=1: under load its
+    formatting and writing cost a noticeable share of each request's CPU."""
     level, fmt = log_options(env)
+    if uvicorn_access is None:
+        uvicorn_access = access_log_option(env)
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.addFilter(_RequestTag())
     handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))

@@ -8,6 +8,7 @@ anything that looks like a guess: an answer equal to "now", or a past date witho
 from __future__ import annotations
 
 import re
+import threading
 from datetime import date, time
 from typing import Any
 
@@ -20,6 +21,10 @@ from .model import NoDateFound, ParsedWhen
 NO_DATE = "I could not find a date or time in that. Try e.g. 'tomorrow at 3pm' or 'next tue 10:30'."
 
 _settings_cache: dict[str, Any] = {}
+#: dateparser's search keeps per-call state on one process-wide object, so two searches
+#: in two threads can read each other's language (dateparser issue 1369): one at a time.
+#: The bot's warm-up (bot.slack.warm) runs its first search in a worker thread.
+_SEARCH_LOCK = threading.Lock()
 
 
 def settings(base: Any) -> dict[str, Any]:
@@ -42,7 +47,8 @@ def search(text: str, langs: tuple[str, ...], base: Any) -> list[tuple[str, Any]
     from dateparser.search import search_dates
 
     try:
-        found = search_dates(text, languages=list(langs), settings=settings(base))
+        with _SEARCH_LOCK:
+            found = search_dates(text, languages=list(langs), settings=settings(base))
     except Exception:  # dateparser raises assorted errors on odd input
         return []
     return list(found or [])

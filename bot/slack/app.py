@@ -41,6 +41,16 @@ def new_slack_session() -> aiohttp.ClientSession:
     )
 
 
+def _sdk_debug_only_when_asked() -> None:
+    """slack_sdk formats its debug lines (every request's and answer's whole body, e.g. a
+    modal's view, twice per call) whenever its logger's *own* level is unset, whatever
+    the effective level; they are then thrown away. Setting the level it has in effect
+    (LOG_LEVEL) skips that work unless DEBUG was asked for."""
+    sdk = logging.getLogger("slack_sdk.web.async_client")
+    if sdk.level == logging.NOTSET:
+        sdk.setLevel(sdk.getEffectiveLevel())
+
+
 def build_app(
     settings: Settings,
     *,
@@ -59,6 +69,7 @@ def build_app(
     it on to the per-request clients. Without one, each call opens its own connection.
     """
     token = settings.slack_bot_token.value if settings.slack_bot_token else ""
+    _sdk_debug_only_when_asked()
     client = AsyncWebClient(
         token=token,
         base_url=settings.slack_api_url,

@@ -17,11 +17,12 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.booking import BookingService
-from bot.cache import TTLCache
+from bot.cache import SingleFlight, TTLCache
 from bot.config import Settings
 from bot.fluentbooking.client import FluentBookingClient
 from bot.fluentbooking.models import Event
 from bot.slack.errors import SLACK_CALL_FAILED, Surface, reported, slack_error
+from bot.slack.turns import Turns
 from bot.store import Store
 from bot.store.outbox import Outbox
 from bot.team.access import Viewer
@@ -41,6 +42,8 @@ ACK_FIRST_MAX_WAIT = 0.5
 
 #: the Slack request being answered in this context (set by AckGate.answering)
 _REQUEST: ContextVar[object | None] = ContextVar("slack_request", default=None)
+#: the urgent call (views.open) still to make in this task (set by Deps.spawn(at_once))
+_URGENT: ContextVar[object | None] = ContextVar("slack_urgent", default=None)
 
 
 class AckGate:
@@ -61,6 +64,7 @@ class AckGate:
         self._unanswered: set[object] = set()
         self._last_arrival = float("-inf")
         self._answered: asyncio.Event | None = None
+        self._idle_callbacks: list[Callable[[], None]] = []
 
     @contextlib.contextmanager
     def answering(self) -> Iterator[None]:
@@ -74,6 +78,23 @@ class AckGate:
             yield
         finally:
             _REQUEST.reset(reset)
+            self._done(token)
+
+    def hold(self) -> object:
+        """Work as urgent as an ack (a views.open with a running-out trigger): counted
+        as unanswered, so other follow-up work waits, until `release(token)`."""
+        token = object()
+        self._unanswered.add(token)
+        self._event().clear()
+        return token
+
+    def release(self, token: object) -> None:
+        self._done(token)
+
+    def urgent_done(self) -> None:
+        """The current task's urgent call is made (see Deps.spawn(at_once=True))."""
+        token = _URGENT.get()
+        if token is not None:
             self._done(token)
 
     def handed_off(self) -> None:
@@ -99,10 +120,23 @@ class AckGate:
     def unanswered(self) -> int:
         return len(self._unanswered)
 
+    @property
+    def last_arrival(self) -> float:
+        """time.monotonic() when the latest request arrived (-inf: none yet)."""
+        return self._last_arrival
+
+    def when_idle(self, callback: Callable[[], None]) -> None:
+        """Call `callback` (on the loop) each time the last unanswered request is answered."""
+        self._idle_callbacks.append(callback)
+
     def _done(self, token: object) -> None:
+        if token not in self._unanswered:
+            return
         self._unanswered.discard(token)
         if not self._unanswered:
             self._event().set()
+            for callback in self._idle_callbacks:
+                callback()
 
     def _event(self) -> asyncio.Event:
         if self._answered is None:
@@ -131,6 +165,10 @@ class Deps:
     trigger_fresh_seconds: float = 2.0
     #: follow-up work yields to requests still waiting for their ack
     gate: AckGate = field(default_factory=AckGate, init=False)
+    #: follow-up work woken together goes one task per loop pass, acks first (bot.slack.turns)
+    turns: Turns = field(init=False)
+    #: concurrent reads of the same free times share one site call (never cached after)
+    slots_flight: SingleFlight[Any, Any] = field(default_factory=SingleFlight, init=False)
     booking: BookingService = field(init=False)
     #: the durable outbox of booking announcements (bot.store.outbox.Outbox), made on first use
     outbox: Outbox | None = field(default=None, init=False)
@@ -151,6 +189,8 @@ class Deps:
     team: TeamService = field(init=False)
 
     def __post_init__(self) -> None:
+        self.turns = Turns(busy=lambda: self.gate.unanswered > 0)
+        self.gate.when_idle(self.turns.kick)
         self.booking = BookingService(self.fb, self.store, spawn=self.spawn)
         self.team = TeamService(
             self.fb,
@@ -164,22 +204,44 @@ class Deps:
         return self.clock()
 
     # -- background work after the ack ---------------------------------------------------
-    def spawn(self, coro: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
-        """Run `coro` after the ack, once other requests are answered (see AckGate).
+    def spawn(self, coro: Coroutine[Any, Any, T], *, at_once: bool = False) -> asyncio.Task[T]:
+        """Run `coro` after the ack, once other requests are answered (see AckGate);
+        `at_once`: start right after the ack, not held by the gate, and hold other
+        follow-up work back like an unanswered request until its urgent call is made
+        (`gate.urgent_done()`: a views.open whose trigger_id is running out).
 
         The task is kept referenced so it is not collected mid-way."""
         self.gate.handed_off()
-        task = asyncio.ensure_future(self._after_acks(coro))
+        if at_once:
+            token = self.gate.hold()
+            task = asyncio.ensure_future(self._urgent_first(coro, token))
+            task.add_done_callback(lambda _: self.gate.release(token))  # even if never run
+        else:
+            task = asyncio.ensure_future(self._after_acks(coro))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return task
 
     def spawn_for(
-        self, surface: Surface, work: Coroutine[Any, Any, None], *, action: str
+        self,
+        surface: Surface,
+        work: Coroutine[Any, Any, None],
+        *,
+        action: str,
+        at_once: bool = False,
     ) -> asyncio.Task[None]:
         """`spawn` for a request's follow-up work: a failure that escapes `work` is told
         once, on `surface` (bot.slack.errors.reported)."""
-        return self.spawn(reported(work, surface, action=action))
+        return self.spawn(reported(work, surface, action=action), at_once=at_once)
+
+    async def _urgent_first(self, coro: Coroutine[Any, Any, T], token: object) -> T:
+        """Run `coro` at once; until it calls `gate.urgent_done()` (or ends) it counts
+        as a request still to answer, so other follow-up work lets its views.open go first."""
+        _URGENT.set(token)
+        try:
+            return await coro
+        finally:
+            self.gate.release(token)
 
     async def _after_acks(self, coro: Coroutine[Any, Any, T]) -> T:
         try:

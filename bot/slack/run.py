@@ -9,6 +9,7 @@ Both stop gracefully on SIGTERM (`bot.serving.shutdown`).
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import socket
@@ -297,13 +298,28 @@ def _start(mode: str) -> Settings | None:
         return None
 
 
-def _warm_dates() -> None:
-    try:
-        from bot.dates import warm_up
+#: objects allocated between two young-generation collections (Python's default: 700)
+GC_YOUNG_THRESHOLD = 20_000
 
-        warm_up()
-    except Exception:  # a slow first parse is better than no bot
-        log.warning("could not warm up the date parser", exc_info=True)
+
+def _freeze_startup_objects() -> None:
+    """Keep what the start built (modules, the app, its listeners: most of the heap)
+    out of the garbage collector's passes: every full collection under load would
+    otherwise walk all of it again. And collect the young generation less often: each
+    request allocates a few thousand short-lived objects, nearly all freed by their
+    reference counts, so the default threshold ran a collection every few requests."""
+    gc.freeze()
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, middle, old)
+
+
+def _warm_later(stack: Stack) -> asyncio.Task[None]:
+    """The date parser's warm-up, after the start, in quiet moments (bot.slack.warm)."""
+    from bot.slack.deps import deps_of
+    from bot.slack.warm import fallback_step, grammar_steps, warm_in_background
+
+    gate = deps_of(stack.app).gate
+    return asyncio.ensure_future(warm_in_background(gate, grammar_steps(), [fallback_step]))
 
 
 def _run_until_stopped(main: Coroutine[Any, Any, None]) -> int:
@@ -328,10 +344,11 @@ def serve_main(argv: list[str]) -> int:
     settings = _start("http")
     if settings is None:
         return 2
-    _warm_dates()
 
     async def main() -> None:
         stack = await build_stack(settings)
+        _freeze_startup_objects()
+        warming = _warm_later(stack)
         front = BotASGI(stack.app)
         deadline = Deadline()
 
@@ -351,6 +368,7 @@ def serve_main(argv: list[str]) -> int:
         try:
             await GracefulServer(config, on_signal=on_signal).serve()
         finally:
+            warming.cancel()
             deadline.start()
             await stack.close(drain_seconds=deadline.left())
             log.info("stopped")
@@ -363,10 +381,9 @@ def socket_main(argv: list[str]) -> int:
     settings = _start("socket")
     if settings is None:
         return 2
-    _warm_dates()
 
     async def main() -> None:
-        await run_socket_mode(settings)
+        await run_socket_mode(settings, on_ready=lambda _stack: _freeze_startup_objects())
 
     return _run_until_stopped(main())
 
@@ -386,6 +403,7 @@ async def run_socket_mode(
     stop = stop or asyncio.Event()
     install_stop_signals(stop)
     stack = await build_stack(settings, socket_mode=True, clock=clock)
+    warming = _warm_later(stack)
     handler = AsyncSocketModeHandler(stack.app, settings.slack_app_token.value)
     gate = SocketGate()
     listeners = handler.client.socket_mode_request_listeners
@@ -399,6 +417,7 @@ async def run_socket_mode(
         await stop.wait()
         log.info("stopping: finishing the envelopes and work in flight")
     finally:
+        warming.cancel()
         deadline.start()
         gate.stopping = True
         await gate.wait_idle(min(REQUESTS_SECONDS, deadline.left()))

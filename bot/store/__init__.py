@@ -21,11 +21,14 @@ it is.
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING, Any
 
 from bot.store.base import Claim, Clock, Lease, Store, StoreError, StoreOptions
-from bot.store.postgres import PostgresStore
 from bot.store.sqlite import SQLiteStore
 from bot.store.urls import PostgresTarget, mask_url, parse_database_url
+
+if TYPE_CHECKING:
+    from bot.store.postgres import PostgresStore
 
 __all__ = [
     "Claim",
@@ -37,6 +40,16 @@ __all__ = [
     "mask_url",
     "open_store",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """`PostgresStore` is imported when first named: psycopg (about 11 MB and a tenth of
+    a second at start) is loaded only by processes whose DATABASE_URL is PostgreSQL."""
+    if name == "PostgresStore":
+        from bot.store.postgres import PostgresStore
+
+        return PostgresStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 async def open_store(
@@ -66,6 +79,8 @@ async def open_store(
     target = parse_database_url(database_url, schema)
     store: SQLiteStore | PostgresStore
     if isinstance(target, PostgresTarget):
+        from bot.store.postgres import PostgresStore
+
         store = PostgresStore(target, options, pool_size=pool_size)
     else:
         store = SQLiteStore(target, options)

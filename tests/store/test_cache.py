@@ -147,3 +147,49 @@ def test_bad_settings_are_refused() -> None:
         TTLCache(maxsize=0)
     with pytest.raises(ValueError, match="ttl"):
         TTLCache(ttl=0)
+
+
+async def test_single_flight_shares_one_load_among_concurrent_callers() -> None:
+    from bot.cache import SingleFlight
+
+    flight: SingleFlight[str, list[int]] = SingleFlight()
+    gate = asyncio.Event()
+    calls = 0
+
+    async def load() -> list[int]:
+        nonlocal calls
+        calls += 1
+        await gate.wait()
+        return [calls]
+
+    waiting = [asyncio.ensure_future(flight.do("day", load)) for _ in range(5)]
+    other = asyncio.ensure_future(flight.do("other day", load))
+    await asyncio.sleep(0)
+    gate.set()
+    assert await asyncio.gather(*waiting) == [[1]] * 5
+    assert await other == [2]
+    assert calls == 2 and flight.loads == 2 and flight.shared == 4
+    # nothing is kept: the next call loads again
+    assert await flight.do("day", load) == [3]
+
+
+async def test_single_flight_gives_every_waiter_the_error_and_forgets_it() -> None:
+    from bot.cache import SingleFlight
+
+    flight: SingleFlight[str, int] = SingleFlight()
+    gate = asyncio.Event()
+
+    async def failing() -> int:
+        await gate.wait()
+        raise RuntimeError("site down")
+
+    waiting = [asyncio.ensure_future(flight.do("k", failing)) for _ in range(3)]
+    await asyncio.sleep(0)
+    gate.set()
+    results = await asyncio.gather(*waiting, return_exceptions=True)
+    assert all(isinstance(r, RuntimeError) for r in results)
+
+    async def ok() -> int:
+        return 7
+
+    assert await flight.do("k", ok) == 7 and len(flight) == 0

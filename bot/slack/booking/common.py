@@ -82,15 +82,27 @@ async def fetch_slots(
     end: date,
     timezone: str,
     duration: int | None,
+    *,
+    shared: bool = False,
 ) -> dict[date, list[SlotChoice]]:
-    slots = await deps.fb.get_slots(
-        event.id,
-        start=start,
-        end=end,
-        timezone=timezone,
-        duration=duration if event.multi_duration else None,
-    )
-    return slot_choices(slots)
+    """The free times, by day.
+
+    `shared`: join an identical read already running (a burst of members opening the
+    form: one site call, each caller its own copy of the lists). Only where an answer
+    as old as that read will do: after a booking the times are read afresh."""
+    wanted = duration if event.multi_duration else None
+
+    async def load() -> dict[date, list[SlotChoice]]:
+        slots = await deps.fb.get_slots(
+            event.id, start=start, end=end, timezone=timezone, duration=wanted
+        )
+        return slot_choices(slots)
+
+    if not shared:
+        return await load()
+    key = (event.id, start, end, timezone, wanted)
+    answer = await deps.slots_flight.do(key, load)
+    return {day: list(choices) for day, choices in answer.items()}
 
 
 def today_in(deps: Deps, timezone: str) -> date:
@@ -120,7 +132,9 @@ def read_when(
     an impossible date ("feb 30") still raises DateParseError for the user to see.
     `languages`: the settings' DATE_LANGUAGES (empty: the parser's default)."""
     from bot.dates import DateParseError, NoDateFound, parse_when
+    from bot.slack.warm import date_phrase_read
 
+    date_phrase_read()  # dateparser is worth warming now (bot.slack.warm)
     try:
         when = parse_when(text, tz=tz, now=now, languages=languages or None)
     except NoDateFound:

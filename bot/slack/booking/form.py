@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -77,11 +78,13 @@ async def fill_state(
     name: str = "",
     email: str = "",
     slots_error: str | None = None,
+    shared: bool = False,
 ) -> FormState:
     """A FormState with the free times of the chosen day fetched from the site.
 
     `auto_day`: the day was not chosen by the user, so move to the first day with free
-    times within two weeks."""
+    times within two weeks. `shared`: the times may come from an identical read already
+    running (opening the form; see fetch_slots)."""
     if event_id is None and len(events) == 1:
         event_id = events[0].id
     state = FormState(events=events, timezone=timezone, event_id=event_id)
@@ -99,7 +102,9 @@ async def fill_state(
     if event is not None:
         end = day + timedelta(days=LOOKAHEAD_DAYS if auto_day else 0)
         try:
-            by_day = await fetch_slots(deps, event, day, end, timezone, state.duration)
+            by_day = await fetch_slots(
+                deps, event, day, end, timezone, state.duration, shared=shared
+            )
         except FluentBookingError as exc:  # show it where the times would be; keep the form
             state.form_error = errors.describe(exc, action="loading free times").message
             by_day = {}
@@ -120,6 +125,26 @@ async def fill_state(
     return state
 
 
+@dataclass(frozen=True)
+class LoadingModal:
+    """A modal opened with the loading view: what views.update needs to fill it in."""
+
+    view_id: str
+    hash: str | None
+
+
+async def open_loading(
+    client: AsyncWebClient, *, trigger_id: str, user_id: str, channel_id: str | None
+) -> LoadingModal:
+    """views.open the loading modal: the first thing done after the ack, while the
+    trigger_id is fresh (a view built once per member and channel)."""
+    opened = await client.views_open(
+        trigger_id=trigger_id, view=modal.loading_view_for(channel_id, user_id)
+    )
+    view = opened["view"]
+    return LoadingModal(view["id"], view.get("hash"))
+
+
 async def open_form(
     deps: Deps,
     client: AsyncWebClient,
@@ -132,15 +157,38 @@ async def open_form(
     """views.open a loading modal at once, then fill it in with views.update.
 
     Returns the view id (None when the modal could not be opened)."""
+    try:
+        opened = await open_loading(
+            client, trigger_id=trigger_id, user_id=user_id, channel_id=channel_id
+        )
+    finally:
+        deps.gate.urgent_done()  # the trigger is used: other work may go on
+    await fill_form(deps, client, opened, user_id=user_id, channel_id=channel_id, prefill=prefill)
+    return opened.view_id
+
+
+async def fill_form(
+    deps: Deps,
+    client: AsyncWebClient,
+    opened: LoadingModal,
+    *,
+    user_id: str,
+    channel_id: str | None,
+    prefill: Prefill | None = None,
+) -> None:
+    """Read the events, the member's profile and the free times, then views.update.
+
+    Opening many forms at once costs the site one read of each (shared loads). The work
+    takes turns with the acks (`deps.turns`): it starts, and once the reads are done the
+    view is built and sent, one form per pass of the event loop and while no request is
+    waiting for its ack, so a burst of forms never holds up the requests arriving."""
     prefill = prefill or Prefill()
     meta = metadata(channel_id, user_id)
-    opened = await client.views_open(trigger_id=trigger_id, view=modal.loading_view(meta))
-    view = opened["view"]
-    view_id, view_hash = view["id"], view.get("hash")
     in_modal = errors.OpenModal(
-        client, view_id, lambda text, rid: modal.error_view(text, meta, rid)
+        client, opened.view_id, lambda text, rid: modal.error_view(text, meta, rid)
     )
     with errors.told_in(in_modal):  # a failure from here on replaces the loading modal
+        await deps.turns.wait()  # the modal is open: acks of waiting requests go first
         events_task = asyncio.ensure_future(deps.events())
         me = await deps.profile(client, user_id)
         events = await events_task
@@ -157,17 +205,55 @@ async def open_form(
             auto_day=prefill.day is None,
             name=prefill.name if prefill.name is not None else me.name,
             email=prefill.email if prefill.email is not None else me.email,
+            shared=True,
         )
         state.phone, state.message = prefill.phone, prefill.message
         state.address = prefill.address
         if not events:
             state.form_error = "The booking site has no bookable events right now."
+        await deps.turns.wait()
         await client.views_update(
-            view_id=view_id,
-            hash=view_hash,
-            view=modal.form_view(state, metadata(channel_id, user_id, state)),
+            view_id=opened.view_id,
+            hash=opened.hash,
+            view=_form_view_once(state, metadata(channel_id, user_id, state)),
         )
-    return view_id
+
+
+#: views built lately, by everything they show: a burst of members opening the same form
+#: builds it once (the dicts are only read afterwards: serialised per views.update)
+_BUILT: OrderedDict[tuple[Any, ...], tuple[list[Event], dict[str, Any]]] = OrderedDict()
+_BUILT_MAX = 64
+
+
+def _form_view_once(state: FormState, meta: BookingFormMeta) -> dict[str, Any]:
+    key = (
+        id(state.events),
+        meta,
+        state.timezone,
+        state.event_id,
+        state.duration,
+        state.day,
+        state.time_value,
+        tuple(state.slots),
+        state.slots_error,
+        state.form_error,
+        state.name,
+        state.email,
+        state.phone,
+        state.address,
+        state.message,
+        state.guests,
+        state.time_block_suffix,
+    )
+    built = _BUILT.get(key)
+    if built is not None and built[0] is state.events:  # the same list, not a reused id
+        _BUILT.move_to_end(key)
+        return built[1]
+    view = modal.form_view(state, meta)
+    _BUILT[key] = (state.events, view)
+    if len(_BUILT) > _BUILT_MAX:
+        _BUILT.popitem(last=False)
+    return view
 
 
 async def refresh(deps: Deps, client: AsyncWebClient, body: dict[str, Any]) -> None:

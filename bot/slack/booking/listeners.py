@@ -2,7 +2,9 @@
 booking modal, its suggestions and the message shortcut.
 
 Each listener acks within a few ms and hands the work to a task (`Deps.spawn`), except
-the modal submission, whose answer is the ack itself (see `form.submit`).
+the modal submission, whose answer is the ack itself (see `form.submit`). A listener
+whose first call is views.open (`/book` with no text, Change / Open booking form, the
+message shortcut) starts that task at once, so the trigger is used right after the ack.
 """
 
 from __future__ import annotations
@@ -157,28 +159,41 @@ async def on_refresh(
     await form.refresh(deps, client, body)
 
 
+def opens_modal(body: dict[str, Any]) -> bool:
+    """`/book` with no text: its first call is views.open with the command's trigger."""
+    return not (body.get("text") or "").strip()
+
+
+def _always(body: dict[str, Any]) -> bool:
+    return True
+
+
 def register(app: AsyncApp, deps: Deps) -> None:
     # a lifecycle click in a /bookings listing redraws it (bot.slack.booking_actions)
     booking_actions.register_redraw("bookings", bookings_list.redraw)
 
-    def bind(handler: Handler) -> Listener:
+    def bind(handler: Handler, at_once: Callable[[dict[str, Any]], bool] | None = None) -> Listener:
+        """Ack, then hand the work to a task: held by the AckGate, or started at once
+        when `at_once(body)` says its first call is a views.open (see Deps.spawn)."""
+
         async def listener(
             ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
         ) -> None:
             await ack()
             origin = origin_of(body, respond)
             work = handler(deps, client, body, origin)
-            deps.spawn_for(origin.surface(client), work, action=handler.__name__)
+            urgent = at_once is not None and at_once(body)
+            deps.spawn_for(origin.surface(client), work, action=handler.__name__, at_once=urgent)
 
         listener.__name__ = f"ack_{handler.__name__}"
         return listener
 
     for name, handler in COMMANDS.items():
-        app.command(name)(bind(handler))
+        app.command(name)(bind(handler, opens_modal if name == "/book" else None))
 
     app.action(re.compile(rf"^{ActionId.BOOK_SLOT.value}(:\d+)?$"))(bind(on_book_slot))
-    app.action(ActionId.CHANGE.value)(bind(on_change))
-    app.action(ActionId.OPEN_FORM.value)(bind(on_change))
+    app.action(ActionId.CHANGE.value)(bind(on_change, _always))
+    app.action(ActionId.OPEN_FORM.value)(bind(on_change, _always))
     app.action(re.compile(rf"^{ActionId.PICK_EVENT.value}(:\d+)?$"))(bind(on_pick_event))
     app.action(ActionId.MORE_BOOKINGS.value)(bind(on_more))
     app.action(ActionId.BOOKING_DETAILS.value)(bind(on_booking_details))
@@ -216,7 +231,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
     ) -> None:
         await ack()
         work = book_with_person(deps, client, body, respond)
-        deps.spawn_for(ResponseUrl(respond), work, action="the message shortcut")
+        deps.spawn_for(ResponseUrl(respond), work, action="the message shortcut", at_once=True)
 
 
 async def _ack_only(ack: AsyncAck) -> None:

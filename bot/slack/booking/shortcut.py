@@ -47,7 +47,10 @@ async def book_with_person(
     """Message shortcut: the form with the message's author as attendee.
 
     An app's message gets an ephemeral instead of the form; the user's own message and an
-    author without an email open the form with a one-line note next to it."""
+    author without an email open the form with a one-line note next to it. Started at
+    once after the ack (not held by the AckGate); another member's message costs one
+    Slack profile read (users.info, cached) before views.open, to tell an app's
+    author from a person's."""
     user_id = body["user"]["id"]
     message = body.get("message") or {}
     author = message.get("user")

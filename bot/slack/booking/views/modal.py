@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from bot.booking.result import BookingResult
@@ -40,6 +41,13 @@ def loading_view(metadata: BookingFormMeta, text: str = "Loading events and free
     return _view(
         [{"type": "section", "text": mrkdwn(f":hourglass_flowing_sand: {text}")}], metadata
     )
+
+
+@lru_cache(maxsize=1024)
+def loading_view_for(channel_id: str | None, user_id: str) -> dict[str, Any]:
+    """The booking form's loading modal for a member in a channel, built once: it is
+    what views.open sends right after the ack (callers only read it)."""
+    return loading_view(BookingFormMeta(channel_id=channel_id, user_id=user_id))
 
 
 def error_view(message: str, metadata: BookingFormMeta, request_id: str | None = None):
