@@ -35,6 +35,8 @@ T = TypeVar("T")
 EVENTS_TTL = 60.0
 PROFILE_TTL = 300.0
 PROFILES_MAX = 2000
+#: loop passes an at-once task gets before the ack is sent (its views.open goes out first)
+HEAD_START_PASSES = 3
 #: follow-up work starts once no request has arrived for this long (a burst has ended)...
 ACK_FIRST_QUIET = 0.01
 #: ...or after this long at most, so a trigger_id (valid 3 s) is still fresh for views.open
@@ -233,6 +235,13 @@ class Deps:
         """`spawn` for a request's follow-up work: a failure that escapes `work` is told
         once, on `surface` (bot.slack.errors.reported)."""
         return self.spawn(reported(work, surface, action=action), at_once=at_once)
+
+    async def head_start(self) -> None:
+        """A few passes of the loop for the task just spawned `at_once`, before the ack
+        is sent: its views.open is written before the next request comes in (which it
+        would otherwise wait behind) and before the ack's reader is woken."""
+        for _ in range(HEAD_START_PASSES):
+            await asyncio.sleep(0)
 
     async def _urgent_first(self, coro: Coroutine[Any, Any, T], token: object) -> T:
         """Run `coro` at once; until it calls `gate.urgent_done()` (or ends) it counts

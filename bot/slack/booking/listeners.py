@@ -184,6 +184,8 @@ def register(app: AsyncApp, deps: Deps) -> None:
             work = handler(deps, client, body, origin)
             urgent = at_once is not None and at_once(body)
             deps.spawn_for(origin.surface(client), work, action=handler.__name__, at_once=urgent)
+            if urgent:
+                await deps.head_start()
 
         listener.__name__ = f"ack_{handler.__name__}"
         return listener
@@ -232,6 +234,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         await ack()
         work = book_with_person(deps, client, body, respond)
         deps.spawn_for(ResponseUrl(respond), work, action="the message shortcut", at_once=True)
+        await deps.head_start()
 
 
 async def _ack_only(ack: AsyncAck) -> None:
