@@ -582,6 +582,22 @@ def report(res: Results) -> str:
         "",
     ]
     lines += [f"- {'PASS' if ok else 'FAIL'}: {text}" for ok, text in verdicts(res)]
+    lines += [
+        "",
+        "### Every round (in the order run within a level)",
+        "",
+        "| N | app | round | ack p50 | ack p99 | views.open p50 | views.open p99 "
+        "| CPU/command | expired |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for n in LEVELS:
+        for app in APPS:
+            for i, r in enumerate(res.by_level[(app, n)], 1):
+                lines.append(
+                    f"| {n} | {app} | {i} | {r.ack(50):.1f} | {r.ack(99):.1f} | "
+                    f"{r.open(50):.1f} | {r.open(99):.1f} | "
+                    f"{r.cpu_per_command * 1000:.2f} ms | {r.expired} |"
+                )
     return "\n".join(lines) + "\n"
 
 
