@@ -332,7 +332,8 @@ class Bench:
         bodies = command_bodies(self.slack, count)
         updates_before = self.rec.updates
         cpu_before = proc.cpu_seconds()
-        samples = self.load.run(proc.events_url, self.slack.signing_secret, bodies, n)
+        warm = f"{proc.url}/healthz"
+        samples = self.load.run(proc.events_url, self.slack.signing_secret, bodies, n, warm)
         opened = self._wait_follow_up(proc, samples, updates_before)
         cpu = proc.cpu_seconds() - cpu_before
         opens, expired = [], 0

@@ -11,7 +11,9 @@ send time back from the id: `bench.<monotonic ns>.<n>`).
 One JSON line in on stdin per round:
 
     {"url": "...", "secret": "...", "bodies": ["...trigger_id=@TRIGGER@..."],
-     "concurrency": N}
+     "concurrency": N, "warm_url": "http://.../healthz"}
+
+(with `warm_url`, N connections are opened with a GET there first, and kept).
 
 one JSON line out on stdout: {"samples": [[sent_at, seconds, status, trigger_id], ...]}.
 `sent_at` is `time.monotonic()`, the system-wide monotonic clock on Linux, so the
@@ -21,6 +23,7 @@ benchmark process can compare it with its own timestamps.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import json
@@ -93,15 +96,29 @@ async def closed_loop(
     return samples
 
 
+async def open_connections(client: httpx.AsyncClient, url: str, count: int) -> None:
+    """`count` kept-alive connections to the app (GET /healthz at once on each), so a
+    round measures answering requests, not opening connections (Slack keeps them too)."""
+
+    async def one() -> None:
+        with contextlib.suppress(httpx.HTTPError):
+            await client.get(url)
+
+    await asyncio.gather(*(one() for _ in range(count)))
+
+
 async def serve() -> None:
     """Answer rounds from stdin until it closes; connections are kept alive between rounds."""
-    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200, keepalive_expiry=600)
     loop = asyncio.get_running_loop()
     async with httpx.AsyncClient(timeout=60, limits=limits) as client:
         while line := await loop.run_in_executor(None, sys.stdin.readline):
             job = json.loads(line)
+            concurrency = int(job["concurrency"])
+            if job.get("warm_url"):
+                await open_connections(client, job["warm_url"], concurrency)
             samples = await closed_loop(
-                client, job["url"], job["secret"], job["bodies"], int(job["concurrency"])
+                client, job["url"], job["secret"], job["bodies"], concurrency
             )
             sys.stdout.write(json.dumps({"samples": samples}) + "\n")
             sys.stdout.flush()
@@ -124,10 +141,19 @@ class LoadClient:
         if cpus:
             os.sched_setaffinity(self.proc.pid, cpus)
 
-    def run(self, url: str, secret: str, bodies: list[str], concurrency: int) -> list[Sample]:
-        """Send every command in a closed loop; returns when all have been answered."""
+    def run(
+        self, url: str, secret: str, bodies: list[str], concurrency: int, warm_url: str = ""
+    ) -> list[Sample]:
+        """Send every command in a closed loop; returns when all have been answered.
+        `warm_url`: first open `concurrency` connections with a GET there."""
         assert self.proc.stdin is not None and self.proc.stdout is not None
-        job = {"url": url, "secret": secret, "bodies": bodies, "concurrency": concurrency}
+        job = {
+            "url": url,
+            "secret": secret,
+            "bodies": bodies,
+            "concurrency": concurrency,
+            "warm_url": warm_url,
+        }
         self.proc.stdin.write(json.dumps(job) + "\n")
         self.proc.stdin.flush()
         line = self.proc.stdout.readline()
