@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
+import aiohttp
 
 ROOT = Path(__file__).resolve().parents[1]
 #: where the trigger id goes in a command's form-encoded body
@@ -72,7 +72,7 @@ def signed_headers(secret: str, body: str) -> dict[str, str]:
 
 
 async def closed_loop(
-    client: httpx.AsyncClient, url: str, secret: str, bodies: list[str], concurrency: int
+    session: aiohttp.ClientSession, url: str, secret: str, bodies: list[str], concurrency: int
 ) -> list[list[Any]]:
     samples: list[list[Any]] = [[] for _ in bodies]
     pending = iter(range(len(bodies)))
@@ -84,11 +84,12 @@ async def closed_loop(
             body = bodies[i].replace(TRIGGER_SLOT, trigger_id)
             start = time.perf_counter()
             try:
-                resp = await client.post(
-                    url, content=body.encode(), headers=signed_headers(secret, body)
-                )
-                status = resp.status_code
-            except httpx.HTTPError:
+                async with session.post(
+                    url, data=body.encode(), headers=signed_headers(secret, body)
+                ) as resp:
+                    await resp.read()
+                    status = resp.status
+            except aiohttp.ClientError:
                 status = 0
             samples[i] = [sent_at, time.perf_counter() - start, status, trigger_id]
 
@@ -96,29 +97,35 @@ async def closed_loop(
     return samples
 
 
-async def open_connections(client: httpx.AsyncClient, url: str, count: int) -> None:
+async def open_connections(session: aiohttp.ClientSession, url: str, count: int) -> None:
     """`count` kept-alive connections to the app (GET /healthz at once on each), so a
     round measures answering requests, not opening connections (Slack keeps them too)."""
 
     async def one() -> None:
-        with contextlib.suppress(httpx.HTTPError):
-            await client.get(url)
+        with contextlib.suppress(aiohttp.ClientError):
+            async with session.get(url) as resp:
+                await resp.read()
 
     await asyncio.gather(*(one() for _ in range(count)))
 
 
 async def serve() -> None:
-    """Answer rounds from stdin until it closes; connections are kept alive between rounds."""
-    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200, keepalive_expiry=600)
+    """Answer rounds from stdin until it closes; connections are kept alive between rounds.
+
+    aiohttp, not httpx: with 100 requests in flight httpx's own connection pool took
+    milliseconds per request and answered the first requests of a round last, which the
+    benchmark then measured as the apps' latency."""
+    connector = aiohttp.TCPConnector(limit=200, keepalive_timeout=600)
+    timeout = aiohttp.ClientTimeout(total=60)
     loop = asyncio.get_running_loop()
-    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         while line := await loop.run_in_executor(None, sys.stdin.readline):
             job = json.loads(line)
             concurrency = int(job["concurrency"])
             if job.get("warm_url"):
-                await open_connections(client, job["warm_url"], concurrency)
+                await open_connections(session, job["warm_url"], concurrency)
             samples = await closed_loop(
-                client, job["url"], job["secret"], job["bodies"], concurrency
+                session, job["url"], job["secret"], job["bodies"], concurrency
             )
             sys.stdout.write(json.dumps({"samples": samples}) + "\n")
             sys.stdout.flush()
