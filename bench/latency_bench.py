@@ -137,6 +137,7 @@ def cpu_plan(pin: bool) -> CpuPlan:
 class OpenRecord:
     at: float  # time.monotonic() when views.open reached the stand-in
     error: str | None
+    loading: bool = False  # opened with a loading view, to be filled in by views.update
 
 
 @dataclass
@@ -169,8 +170,9 @@ class Recorder:
                 error = exc.error
                 raise
             finally:
+                loading = "Loading events" in str(params.get("view"))
                 with self.lock:
-                    self.opens.setdefault(trigger_id, OpenRecord(at, error))
+                    self.opens.setdefault(trigger_id, OpenRecord(at, error, loading))
 
         def counted_update(s: Any, params: dict[str, Any]) -> dict[str, Any]:
             """Counted and answered without the stand-in's checks of the view: they cost
@@ -355,14 +357,14 @@ class Bench:
     def _wait_follow_up(
         self, proc: Proc, samples: list[Sample], updates_before: int
     ) -> dict[str, OpenRecord]:
-        """Every views.open arrived and, for the bot, every opened modal filled in."""
+        """Every views.open arrived and, for the bot, every loading modal filled in."""
         deadline = time.monotonic() + FOLLOW_UP_LIMIT
         while True:
             records = {s.trigger_id: r for s in samples if (r := self.rec.get(s.trigger_id))}
-            ok = sum(1 for r in records.values() if r.error is None)
+            loading = sum(1 for r in records.values() if r.error is None and r.loading)
             done = len(records) == len(samples)
             if done and proc.updates_modal:
-                done = self.rec.updates - updates_before >= ok
+                done = self.rec.updates - updates_before >= loading
             if done or time.monotonic() > deadline:
                 time.sleep(0.2)  # the last answers' own CPU
                 return records

@@ -338,6 +338,14 @@ class Deps:
         self._events.clear()
         self._profiles.clear()
 
+    def cached_events(self) -> list[Event] | None:
+        """The event list if it is cached now (no site call), else None."""
+        return self._events.get("all")
+
+    def cached_profile(self, user_id: str) -> Profile | None:
+        """The member's Slack profile if it is cached now (no Slack call), else None."""
+        return self._profiles.get(user_id)
+
     def cached_event(self, event_id: int) -> Event | None:
         events = self._events.get("all") or []
         return next((e for e in events if e.id == event_id), None)

@@ -181,3 +181,26 @@ async def test_reads_after_a_booking_are_not_shared(stack: LocalStack) -> None:
         stack.bot.run(read(shared=False))
         three = len(site_paths(stack, "/bookings/")) - one
     assert one == 1 and three == 3
+
+
+async def test_with_everything_cached_the_form_itself_opens(stack: LocalStack) -> None:
+    """The first /book opens "Loading…" and fills it in; once the events and the member's
+    profile are cached, the next one opens the filled form at once: no views.update, no
+    site or profile read."""
+    first = await stack.requester.command("/book", "", U_ALICE)
+    assert first.status == 200
+    stack.wait_idle()
+    assert "Loading" in all_text(stack.slack.calls_to("views.open")[0])
+    stack.sandbox.clear_requests()
+    calls_before = len(stack.slack.calls)
+    again = await stack.requester.command("/book", "", U_ALICE)
+    assert again.status == 200
+    stack.wait_idle()
+    later = [c.method for c in stack.slack.calls[calls_before:]]
+    assert later == ["views.open"]
+    assert stack.sandbox.requests == []
+    opened = stack.slack.calls_to("views.open")[-1]
+    assert "Loading" not in all_text(opened)
+    view = stack.slack.open_modals()[-1]
+    assert block(view, BlockId.EMAIL.value)["element"]["initial_value"] == "alice@example.com"
+    assert block(view, BlockId.EVENT.value)["element"]["option_groups"]  # the events offered

@@ -154,10 +154,15 @@ async def open_form(
     channel_id: str | None,
     prefill: Prefill | None = None,
 ) -> str | None:
-    """views.open a loading modal at once, then fill it in with views.update.
+    """views.open a loading modal at once, then fill it in with views.update; or, when
+    everything the form shows is cached already, views.open the form itself.
 
     Returns the view id (None when the modal could not be opened)."""
     try:
+        whole = await _form_at_once(deps, user_id, channel_id, prefill or Prefill())
+        if whole is not None:
+            done = await client.views_open(trigger_id=trigger_id, view=whole)
+            return str(done["view"]["id"])
         opened = await open_loading(
             client, trigger_id=trigger_id, user_id=user_id, channel_id=channel_id
         )
@@ -165,6 +170,34 @@ async def open_form(
         deps.gate.urgent_done()  # the trigger is used: other work may go on
     await fill_form(deps, client, opened, user_id=user_id, channel_id=channel_id, prefill=prefill)
     return opened.view_id
+
+
+async def _form_at_once(
+    deps: Deps, user_id: str, channel_id: str | None, prefill: Prefill
+) -> dict[str, Any] | None:
+    """The filled form without any call: the event list and the member's profile are
+    cached and no free times are needed (several events, none chosen yet). None when
+    something must be read first (then the loading modal opens and is filled in)."""
+    events = deps.cached_events()
+    me = deps.cached_profile(user_id)
+    if not events or me is None or prefill.event_id is not None or len(events) == 1:
+        return None
+    timezone = iana_or(iana_or(prefill.timezone, me.timezone), "UTC")
+    state = await fill_state(  # no event chosen: reads nothing
+        deps,
+        events=events,
+        timezone=timezone,
+        event_id=None,
+        duration=prefill.duration,
+        day=prefill.day,
+        wanted_start=prefill.start,
+        auto_day=prefill.day is None,
+        name=prefill.name if prefill.name is not None else me.name,
+        email=prefill.email if prefill.email is not None else me.email,
+    )
+    state.phone, state.message = prefill.phone, prefill.message
+    state.address = prefill.address
+    return _form_view_once(state, metadata(channel_id, user_id, state))
 
 
 async def fill_form(
