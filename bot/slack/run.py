@@ -383,7 +383,17 @@ def socket_main(argv: list[str]) -> int:
         return 2
 
     async def main() -> None:
-        await run_socket_mode(settings, on_ready=lambda _stack: _freeze_startup_objects())
+        warming: list[asyncio.Task[None]] = []
+
+        def ready(stack: Stack) -> None:
+            _freeze_startup_objects()
+            warming.append(_warm_later(stack))
+
+        try:
+            await run_socket_mode(settings, on_ready=ready)
+        finally:
+            for task in warming:
+                task.cancel()
 
     return _run_until_stopped(main())
 
@@ -403,7 +413,6 @@ async def run_socket_mode(
     stop = stop or asyncio.Event()
     install_stop_signals(stop)
     stack = await build_stack(settings, socket_mode=True, clock=clock)
-    warming = _warm_later(stack)
     handler = AsyncSocketModeHandler(stack.app, settings.slack_app_token.value)
     gate = SocketGate()
     listeners = handler.client.socket_mode_request_listeners
@@ -417,7 +426,6 @@ async def run_socket_mode(
         await stop.wait()
         log.info("stopping: finishing the envelopes and work in flight")
     finally:
-        warming.cancel()
         deadline.start()
         gate.stopping = True
         await gate.wait_idle(min(REQUESTS_SECONDS, deadline.left()))
