@@ -90,29 +90,47 @@ async def run_backend(name: str, url: str, schema: str | None, n: int, burst: in
         await store.close()
 
 
+async def _confirm(stack: Any, user: str, line: str) -> dict[str, Any]:
+    """`/book line` as `user`: the confirm message with its Book button."""
+    await stack.requester.command("/book", line, user)
+    stack.wait_idle()
+    return dict(stack.slack.ephemerals(user)[-1])
+
+
+async def _click(stack: Any, message: dict[str, Any], user: str) -> float:
+    """Click Book on `message`; the milliseconds until the ack."""
+    from bot.slack.ids import ActionId
+
+    started = time.perf_counter()
+    answer = await stack.requester.click(message, action_id=ActionId.BOOK_SLOT.value, user_id=user)
+    assert answer.status == 200
+    return (time.perf_counter() - started) * 1000
+
+
+def _live_bookings(stack: Any) -> int:
+    """Live (scheduled or pending) bookings on the sandbox, read from its database."""
+    with sqlite3.connect(stack.sandbox.db_path) as db:
+        row = db.execute(
+            "SELECT COUNT(*) FROM bookings WHERE status IN ('scheduled', 'pending')"
+        ).fetchone()
+    return int(row[0])
+
+
 async def ack_times(members: int) -> tuple[float, list[float], int]:
     """Book-click ack times (ms): one member alone, then `members` on one slot at once;
     and how many live bookings that slot ended with."""
     from bot.demo.stack import start_local_stack
-    from bot.slack.ids import ActionId
 
     with tempfile.TemporaryDirectory() as tmp, start_local_stack(Path(tmp)) as stack:
         users = [f"U_B{i}" for i in range(members + 1)]
         for i, user in enumerate(users):
             stack.slack.add_user(user, name=f"b{i}", real_name=f"Bench {i}", email=f"b{i}@ex.com")
 
-        async def confirm(user: str, line: str) -> dict[str, Any]:
-            await stack.requester.command("/book", line, user)
-            stack.wait_idle()
-            return dict(stack.slack.ephemerals(user)[-1])
+        def confirm(user: str, line: str) -> Any:
+            return _confirm(stack, user, line)
 
-        async def click(message: dict[str, Any], user: str) -> float:
-            started = time.perf_counter()
-            answer = await stack.requester.click(
-                message, action_id=ActionId.BOOK_SLOT.value, user_id=user
-            )
-            assert answer.status == 200
-            return (time.perf_counter() - started) * 1000
+        def click(message: dict[str, Any], user: str) -> Any:
+            return _click(stack, message, user)
 
         lone = await click(await confirm(users[0], "workshop jan 15 9am"), users[0])
         stack.wait_idle()
@@ -121,11 +139,7 @@ async def ack_times(members: int) -> tuple[float, list[float], int]:
             *(click(m, u) for m, u in zip(messages, users[1:], strict=True))
         )
         stack.wait_idle()
-        with sqlite3.connect(stack.sandbox.db_path) as db:
-            live = db.execute(
-                "SELECT COUNT(*) FROM bookings WHERE status IN ('scheduled', 'pending')"
-            ).fetchone()[0]
-        return lone, list(together), int(live) - 1
+        return lone, list(together), _live_bookings(stack) - 1
 
 
 def _without_slot_lock(store: Store) -> Any:
@@ -146,7 +160,6 @@ async def lock_ablation(members: int, repeats: int) -> dict[str, dict[str, list[
     from datetime import date
 
     from bot.demo.stack import start_local_stack
-    from bot.slack.ids import ActionId
 
     zone = "America/New_York"
     stats: dict[str, dict[str, list[float]]] = {
@@ -176,25 +189,14 @@ async def lock_ablation(members: int, repeats: int) -> dict[str, dict[str, list[
             f"workshop {s.start:%b} {s.start.day} {s.start:%I:%M%p}".lower() for s in slots
         )
 
-        async def confirm(user: str, line: str) -> dict[str, Any]:
-            await stack.requester.command("/book", line, user)
-            stack.wait_idle()
-            return dict(stack.slack.ephemerals(user)[-1])
+        def confirm(user: str, line: str) -> Any:
+            return _confirm(stack, user, line)
 
-        async def click(message: dict[str, Any], user: str) -> float:
-            started = time.perf_counter()
-            answer = await stack.requester.click(
-                message, action_id=ActionId.BOOK_SLOT.value, user_id=user
-            )
-            assert answer.status == 200
-            return (time.perf_counter() - started) * 1000
+        def click(message: dict[str, Any], user: str) -> Any:
+            return _click(stack, message, user)
 
         def live() -> int:
-            with sqlite3.connect(stack.sandbox.db_path) as db:
-                row = db.execute(
-                    "SELECT COUNT(*) FROM bookings WHERE status IN ('scheduled', 'pending')"
-                ).fetchone()
-            return int(row[0])
+            return _live_bookings(stack)
 
         for r in range(repeats):
             for mode in ("lock", "no lock") if r % 2 == 0 else ("no lock", "lock"):

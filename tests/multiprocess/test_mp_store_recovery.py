@@ -14,7 +14,6 @@ end to end and without a restart; and the outbox's background retries across pro
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -30,9 +29,7 @@ from mp_helpers import (
     done_keys,
     drop_schema,
     free_slots,
-    new_schema_name,
     prepare_click,
-    schema_url,
     wait_for,
 )
 
@@ -42,15 +39,6 @@ pytestmark = pytest.mark.postgres
 
 CREATE = "/bookings/create/"
 ZONE = "America/New_York"
-
-
-@pytest.fixture
-def fresh(world: World) -> Iterator[Schema]:
-    name = new_schema_name()
-    try:
-        yield Schema(name, schema_url(world.pg_url, name))
-    finally:
-        drop_schema(world.pg_url, name)
 
 
 def start_bot(world: World, schema: Schema, label: str, channel: str) -> BotProcess:
@@ -109,22 +97,22 @@ def _replaced(world: World, user: str) -> str | None:
 
 
 async def test_schema_dropped_and_recreated_between_two_bookings(
-    world: World, fresh: Schema, bot_output_check: Any
+    world: World, schema: Schema, bot_output_check: Any
 ) -> None:
     user, channel = "U_HEAL0", "C_HEAL0"
     member(world, user, channel)
     (_, first_words), (_, second_words) = await free_slots(world, 2)
-    bot = start_bot(world, fresh, "heal-0", channel)
+    bot = start_bot(world, schema, "heal-0", channel)
     try:
         async with httpx.AsyncClient(timeout=30.0) as client:
             _, text = await book_once(world, client, bot, user, first_words)
             assert "Booked" in text, text
             await wait_for(lambda: bot_dms(world.slack, user), "the first DM")
 
-            drop_schema(world.pg_url, fresh.name)
+            drop_schema(world.pg_url, schema.name)
             gone = readyz(bot)
             assert gone.status_code == 503 and "state store" in gone.json()["reason"], gone.text
-            recreate_empty(world, fresh)  # as after a restore into an empty database
+            recreate_empty(world, schema)  # as after a restore into an empty database
             before = world.booking_count()
 
             prepared, text = await book_once(world, client, bot, user, second_words)
@@ -132,7 +120,7 @@ async def test_schema_dropped_and_recreated_between_two_bookings(
             assert world.booking_count() == before + 1
             await wait_for(lambda: len(bot_dms(world.slack, user)) >= 2, "the second DM")
             assert readyz(bot).status_code == 200
-            assert done_keys(world.pg_url, fresh.name, "booking:") == 1  # in the new tables
+            assert done_keys(world.pg_url, schema.name, "booking:") == 1  # in the new tables
 
             # the same click again: idempotency holds in the recreated store
             seen = len(world.slack.ephemerals(user))
@@ -156,12 +144,12 @@ async def test_schema_dropped_and_recreated_between_two_bookings(
 
 
 async def test_store_failing_after_the_site_booked_still_delivers_and_never_contradicts(
-    world: World, fresh: Schema, bot_output_check: Any
+    world: World, schema: Schema, bot_output_check: Any
 ) -> None:
     user, channel = "U_HEAL1", "C_HEAL1"
     member(world, user, channel)
     [(_, words)] = await free_slots(world, 1)
-    bot = start_bot(world, fresh, "heal-1", channel)
+    bot = start_bot(world, schema, "heal-1", channel)
     try:
         async with httpx.AsyncClient(timeout=30.0) as client:
             confirm = await ask_to_book(world.slack, client, bot, user, words)
@@ -175,7 +163,7 @@ async def test_store_failing_after_the_site_booked_still_delivers_and_never_cont
                     lambda: any(CREATE in r.path for r in world.sandbox.requests),
                     "the create to reach the site",
                 )
-                drop_schema(world.pg_url, fresh.name)  # the store fails before the record
+                drop_schema(world.pg_url, schema.name)  # the store fails before the record
                 text = await wait_for(lambda: _replaced(world, user), "the Book click's answer")
             finally:
                 world.sandbox.clear_faults()
@@ -197,9 +185,9 @@ async def test_store_failing_after_the_site_booked_still_delivers_and_never_cont
             assert world.booking_count() == before + 1
 
             # the store comes back (empty): the delivery is recorded there by the outbox
-            recreate_empty(world, fresh)
+            recreate_empty(world, schema)
             await wait_for(
-                lambda: list(outbox_states(world, fresh).values()) == ["sent"],
+                lambda: list(outbox_states(world, schema).values()) == ["sent"],
                 "the delivery to be recorded in the healed store",
                 seconds=60,
             )
@@ -211,13 +199,13 @@ async def test_store_failing_after_the_site_booked_still_delivers_and_never_cont
 
 
 async def test_slack_down_then_the_booking_process_stops_the_other_delivers_once(
-    world: World, fresh: Schema, bot_output_check: Any
+    world: World, schema: Schema, bot_output_check: Any
 ) -> None:
     user, channel = "U_HEAL2", "C_HEAL2"
     member(world, user, channel)
     [(_, words)] = await free_slots(world, 1)
-    booker = start_bot(world, fresh, "outbox-a", channel)
-    other = start_bot(world, fresh, "outbox-b", channel)
+    booker = start_bot(world, schema, "outbox-a", channel)
+    other = start_bot(world, schema, "outbox-b", channel)
     outputs: list[str] = []
     slack = world.slack
     try:
@@ -234,13 +222,13 @@ async def test_slack_down_then_the_booking_process_stops_the_other_delivers_once
             )
             outputs.append(booker.stop())  # the process that booked goes away
             assert bot_dms(slack, user) == []
-            [state] = outbox_states(world, fresh).values()
+            [state] = outbox_states(world, schema).values()
             assert state == "pending"
 
             slack.clear_faults()  # Slack is back; nobody does anything
             await wait_for(lambda: bot_dms(slack, user), "the DM from the other process", 60)
             await wait_for(
-                lambda: list(outbox_states(world, fresh).values()) == ["sent"],
+                lambda: list(outbox_states(world, schema).values()) == ["sent"],
                 "the delivery to be recorded",
             )
     finally:
